@@ -1,0 +1,32 @@
+/**
+ * Every command family, registered explicitly (as Dragonfly's families are): the one list that binds
+ * handlers to the declarative command table. Worker threads and the main thread build the same map.
+ */
+import type { CommandFamily, CommandImpl, ShardHandler } from './handler.js';
+import { stringCommands } from './string.js';
+import { keyCommands } from './keys.js';
+import { expireCommands } from './expire.js';
+import { connectionCommands } from './connection.js';
+import { serverCommands } from './server-admin.js';
+
+const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, serverCommands];
+
+export function commandImplsByName(): Map<string, CommandImpl> {
+  const map = new Map<string, CommandImpl>();
+  for (const family of FAMILIES) {
+    for (const [name, impl] of Object.entries(family)) {
+      if (map.has(name)) throw new Error(`command ${name} registered twice`);
+      map.set(name, impl);
+    }
+  }
+  return map;
+}
+
+/** Handlers a shard worker can run (routes 'keys' and 'all', and the shard half of per-call routes). */
+export function shardHandlersByName(): Map<string, ShardHandler> {
+  const map = new Map<string, ShardHandler>();
+  for (const [name, impl] of commandImplsByName()) {
+    if (impl.route !== 'main') map.set(name, impl.run as ShardHandler);
+  }
+  return map;
+}

@@ -1,0 +1,286 @@
+/**
+ * The one place that encodes replies. Methods are named after RESP types (as Redis's addReply* are);
+ * null, booleans, maps, sets, doubles and pushes adapt to the connection's protocol (2 or 3).
+ *
+ * Writes append to a growable byte buffer; the owner takes the bytes with `take()` or copies
+ * `buf.subarray(0, pos)` and calls `clear()`. Hot path: no allocation per reply beyond growth.
+ */
+const CRLF0 = 13;
+const CRLF1 = 10;
+
+export class Reply {
+  buf: Uint8Array;
+  pos = 0;
+  /** RESP protocol version of the client the reply is for. */
+  resp: 2 | 3 = 2;
+  /** Number of error replies written since the last clear (for error stats). */
+  errors = 0;
+  /** Error code prefix of the last error written (e.g. "ERR", "WRONGTYPE"), for errorstats. */
+  lastErrorCode = '';
+
+  constructor(initial = 16 * 1024) {
+    this.buf = Buffer.allocUnsafe(initial);
+  }
+
+  clear(): void {
+    this.pos = 0;
+    this.errors = 0;
+  }
+
+  /** The written bytes as a fresh Buffer; the writer starts a new buffer. */
+  take(): Buffer {
+    const out = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.pos);
+    this.buf = Buffer.allocUnsafe(Math.max(16 * 1024, this.buf.length));
+    this.pos = 0;
+    this.errors = 0;
+    return out;
+  }
+
+  ensure(extra: number): void {
+    const need = this.pos + extra;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+
+  /** Appends raw bytes (already RESP-encoded). */
+  raw(bytes: Uint8Array, start = 0, end = bytes.length): void {
+    const n = end - start;
+    this.ensure(n);
+    this.buf.set(bytes.subarray(start, end), this.pos);
+    this.pos += n;
+  }
+
+  /** Appends an ASCII/latin1 string verbatim. */
+  ascii(s: string): void {
+    const n = s.length;
+    this.ensure(n);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+    this.pos = p;
+  }
+
+  private crlf(): void {
+    this.buf[this.pos++] = CRLF0;
+    this.buf[this.pos++] = CRLF1;
+  }
+
+  private prefixedInt(prefix: number, n: number): void {
+    this.ensure(24);
+    this.buf[this.pos++] = prefix;
+    this.writeIntDigits(n);
+    this.crlf();
+  }
+
+  private writeIntDigits(n: number): void {
+    const b = this.buf;
+    if (n === 0) {
+      b[this.pos++] = 48;
+      return;
+    }
+    if (n < 0) {
+      b[this.pos++] = 45;
+      n = -n;
+    }
+    if (n < 10) {
+      b[this.pos++] = 48 + n;
+      return;
+    }
+    if (n > Number.MAX_SAFE_INTEGER) {
+      const s = String(n);
+      for (let i = 0; i < s.length; i++) b[this.pos++] = s.charCodeAt(i);
+      return;
+    }
+    let digits = 0;
+    for (let t = n; t > 0; t = Math.floor(t / 10)) digits++;
+    let p = this.pos + digits;
+    this.pos = p;
+    while (n > 0) {
+      const q = Math.floor(n / 10);
+      b[--p] = 48 + (n - q * 10);
+      n = q;
+    }
+  }
+
+  /** +OK style status. `s` must not contain CR or LF. */
+  simple(s: string): void {
+    this.ensure(s.length + 3);
+    this.buf[this.pos++] = 43; // '+'
+    this.ascii(s);
+    this.crlf();
+  }
+
+  ok(): void {
+    this.simple('OK');
+  }
+
+  /** An error reply; `message` starts with its code ("ERR ...", "WRONGTYPE ..."). CR/LF become spaces. */
+  error(message: string): void {
+    const clean = /[\r\n]/.test(message) ? message.replace(/[\r\n]/g, ' ') : message;
+    const bytes = Buffer.from(clean, 'utf8');
+    this.ensure(bytes.length + 3);
+    this.buf[this.pos++] = 45; // '-'
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+    this.crlf();
+    this.errors++;
+    const sp = clean.indexOf(' ');
+    this.lastErrorCode = sp < 0 ? clean : clean.slice(0, sp);
+  }
+
+  integer(n: number | bigint): void {
+    if (typeof n === 'bigint') {
+      this.ascii(':' + n.toString() + '\r\n');
+      return;
+    }
+    this.prefixedInt(58, n); // ':'
+  }
+
+  /** Bulk string from bytes. */
+  bulk(bytes: Uint8Array, start = 0, end = bytes.length): void {
+    const n = end - start;
+    this.prefixedInt(36, n); // '$'
+    this.ensure(n + 2);
+    this.buf.set(bytes.subarray(start, end), this.pos);
+    this.pos += n;
+    this.crlf();
+  }
+
+  /** Bulk string from a JS string, encoded as UTF-8 (use bulkLatin1 for byte strings held as latin1). */
+  bulkString(s: string): void {
+    const bytes = Buffer.from(s, 'utf8');
+    this.bulk(bytes);
+  }
+
+  /** Bulk string from a latin1 JS string (one byte per char). */
+  bulkLatin1(s: string): void {
+    this.prefixedInt(36, s.length);
+    this.ensure(s.length + 2);
+    this.ascii(s);
+    this.crlf();
+  }
+
+  /** Bulk string holding the decimal text of an integer. */
+  bulkInteger(n: number | bigint): void {
+    this.bulkLatin1(String(n));
+  }
+
+  /** Null bulk ($-1 in RESP2, _ in RESP3). */
+  nullBulk(): void {
+    this.ascii(this.resp === 3 ? '_\r\n' : '$-1\r\n');
+  }
+
+  /** Null array (*-1 in RESP2, _ in RESP3). */
+  nullArray(): void {
+    this.ascii(this.resp === 3 ? '_\r\n' : '*-1\r\n');
+  }
+
+  arrayLen(n: number): void {
+    this.prefixedInt(42, n); // '*'
+  }
+
+  /** A map of n pairs: %n in RESP3, *2n in RESP2. */
+  mapLen(n: number): void {
+    if (this.resp === 3) this.prefixedInt(37, n);
+    else this.prefixedInt(42, n * 2);
+  }
+
+  /** A set of n elements: ~n in RESP3, *n in RESP2. */
+  setLen(n: number): void {
+    this.prefixedInt(this.resp === 3 ? 126 : 42, n);
+  }
+
+  /** An out-of-band push of n elements: >n in RESP3, *n in RESP2. */
+  pushLen(n: number): void {
+    this.prefixedInt(this.resp === 3 ? 62 : 42, n);
+  }
+
+  /** Boolean: #t/#f in RESP3, :1/:0 in RESP2. */
+  bool(v: boolean): void {
+    if (this.resp === 3) this.ascii(v ? '#t\r\n' : '#f\r\n');
+    else this.ascii(v ? ':1\r\n' : ':0\r\n');
+  }
+
+  /** A double: ,<repr> in RESP3, bulk string in RESP2 (Redis's %.17g formatting). */
+  double(d: number): void {
+    const text = formatDouble(d);
+    if (this.resp === 3) {
+      this.ascii(',' + text + '\r\n');
+    } else {
+      this.bulkLatin1(text);
+    }
+  }
+
+  /** Verbatim string (=len\r\ntxt:...) in RESP3, bulk string in RESP2. */
+  verbatim(text: string, format = 'txt'): void {
+    if (this.resp === 3) {
+      const bytes = Buffer.from(text, 'utf8');
+      this.prefixedInt(61, bytes.length + 4);
+      this.ascii(format + ':');
+      this.raw(bytes);
+      this.crlf2();
+    } else {
+      this.bulkString(text);
+    }
+  }
+
+  private crlf2(): void {
+    this.ensure(2);
+    this.crlf();
+  }
+
+  /**
+   * Reserves room for an aggregate length not known yet (Redis's addReplyDeferredLen): returns a handle
+   * for `setDeferredLen`. The header is written in place, shifting later bytes when needed.
+   */
+  deferredLen(): number {
+    return this.pos;
+  }
+
+  /** Fills in a deferred aggregate header at `handle`: kind '*', '%' (map, pairs), '~' (set). */
+  setDeferredLen(handle: number, n: number, kind: '*' | '%' | '~' = '*'): void {
+    let header: string;
+    if (kind === '%') header = this.resp === 3 ? `%${n}\r\n` : `*${n * 2}\r\n`;
+    else if (kind === '~') header = this.resp === 3 ? `~${n}\r\n` : `*${n}\r\n`;
+    else header = `*${n}\r\n`;
+    const h = header.length;
+    this.ensure(h);
+    this.buf.copyWithin(handle + h, handle, this.pos);
+    for (let i = 0; i < h; i++) this.buf[handle + i] = header.charCodeAt(i);
+    this.pos += h;
+  }
+}
+
+/** Redis's double formatting for replies (%.17g, with inf/-inf/nan spelled as Redis does). */
+export function formatDouble(d: number): string {
+  if (d === Infinity) return 'inf';
+  if (d === -Infinity) return '-inf';
+  if (Number.isNaN(d)) return 'nan';
+  return formatG17(d);
+}
+
+/** C's %.17g. */
+export function formatG17(d: number): string {
+  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
+  const exp = Math.floor(Math.log10(Math.abs(d)));
+  let s: string;
+  // %g uses scientific notation when exponent < -4 or >= precision (17).
+  const e = Number(d.toExponential(16).split('e')[1]);
+  void exp;
+  if (e < -4 || e >= 17) {
+    s = d.toExponential(16);
+    let [mant, ex] = s.split('e');
+    if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '');
+    const sign = ex[0] === '-' ? '-' : '+';
+    let digits = ex.replace(/^[+-]/, '');
+    if (digits.length < 2) digits = '0' + digits;
+    return `${mant}e${sign}${digits}`;
+  }
+  s = d.toFixed(Math.max(0, 16 - e));
+  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
+  return s;
+}

@@ -1,0 +1,70 @@
+/**
+ * Client: the main thread's state for one connection: input buffer, selected database, protocol,
+ * name, flags, and the queue that keeps replies in request order while some are still being
+ * executed by shard workers.
+ */
+import type { Socket } from 'node:net';
+import { OutputBuffer } from './output.js';
+
+export const enum ReplyMode {
+  On = 0,
+  Off = 1,
+  Skip = 2,
+}
+
+/** Marks a queue slot whose reply must be dropped (CLIENT REPLY OFF/SKIP at dispatch time). */
+export const DISCARD = 1;
+
+export class Client {
+  readonly id: number;
+  readonly socket: Socket;
+  readonly addr: string;
+  readonly laddr: string;
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  name = '';
+  db = 0;
+  resp: 2 | 3 = 2;
+  authenticated = false;
+  replyMode = ReplyMode.On;
+  /** Replies still to drop because of CLIENT REPLY SKIP (the SKIP itself and the next command). */
+  skipReplies = 0;
+  noEvict = false;
+  lastCommand = 'NULL';
+  /** Close once the pending output is written (QUIT, protocol error, CLIENT KILL). */
+  closeAfterReply = false;
+  closed = false;
+  /** Unparsed input: `input[inputStart, inputEnd)`. */
+  input: Buffer = Buffer.alloc(0);
+  inputStart = 0;
+  inputEnd = 0;
+  /** Parsing can't progress before inputEnd reaches this (a partial big bulk). */
+  needUntil = 0;
+  /** Input processing is paused (ring full, too many requests in flight, CLIENT PAUSE). */
+  stalled = false;
+  readonly output = new OutputBuffer();
+  /**
+   * Replies waiting for earlier ones: slot i (from queueHead) holds null while its request is still
+   * executing, the reply bytes once they arrived early, or DISCARD.
+   */
+  queue: Array<Uint8Array | null | typeof DISCARD> = [];
+  queueHead = 0;
+  /** Commands dispatched and not yet answered. */
+  inFlight = 0;
+  /** Number of commands executed (CLIENT LIST would show it in newer Redis; kept for stats). */
+  commands = 0;
+  /** Touched in this batch: needs a flush. */
+  dirtyOutput = false;
+
+  constructor(id: number, socket: Socket) {
+    this.id = id;
+    this.socket = socket;
+    this.addr = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`;
+    this.laddr = `${socket.localAddress ?? ''}:${socket.localPort ?? 0}`;
+  }
+
+  /** True when replies may be appended straight to the output (nothing earlier is pending). */
+  get ordered(): boolean {
+    return this.queueHead === this.queue.length;
+  }
+}

@@ -1,0 +1,733 @@
+/**
+ * Server: the main thread. Accepts connections, parses requests (native or TypeScript parser), routes
+ * each command by its keys' slots to the worker owning the shard (or runs it inline with --threads 0),
+ * sequences cross-shard commands through holds, and keeps every connection's replies in order.
+ */
+import net from 'node:net';
+import fs from 'node:fs';
+import os from 'node:os';
+import { Config, type ConfigValue } from '../config/config.js';
+import { Args } from '../protocol/args.js';
+import { Reply } from '../protocol/reply.js';
+import { parseRequests, protocolErrorText, parserKind } from '../protocol/resp-parser.js';
+import { WRONG_ARITY, unknownCommand, unknownSubcommand } from '../protocol/errors.js';
+import { ShardArena } from '../storage/arena.js';
+import { ShardKeyspace } from '../storage/keyspace.js';
+import { slotTable } from '../shard/slot.js';
+import { SharedSettings, Setting, MAXMEMORY_POLICIES } from '../shard/shared-settings.js';
+import { CommandStats, Counter } from '../shard/command-stats.js';
+import { execute } from '../shard/executor.js';
+import { ActiveExpiry } from '../shard/active-expiry.js';
+import { ExecContext } from '../commands/context.js';
+import { routeOf, type CommandImpl } from '../commands/handler.js';
+import { commandImplsByName } from '../commands/registry.js';
+import { CommandTable } from '../commands/table.js';
+import type { CommandSpec } from '../commands/spec.js';
+import { keyPositions } from '../commands/key-positions.js';
+import { Client, DISCARD, ReplyMode } from './client.js';
+import { WorkerPool, type ReplySink } from './worker-pool.js';
+import { Logger } from './logger.js';
+import { ServerStats } from './server-stats.js';
+
+export const TESSERA_VERSION = '0.1.0';
+/** The Redis version Tessera reports (INFO redis_version, HELLO): clients pick features by it. */
+export const REDIS_VERSION = '7.0.15';
+
+const INFLIGHT_SLOTS = 1 << 16;
+const PARSE_WORDS = 64 * 1024;
+
+export interface ServerHandle {
+  host: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Starts a server in this process. Options are config names (`port: 0` picks a free port). */
+export async function startServer(options: Record<string, ConfigValue> = {}, configFile?: string): Promise<ServerHandle> {
+  const config = new Config();
+  if (configFile) {
+    config.loadText(fs.readFileSync(configFile, 'utf8'));
+    config.file = configFile;
+  }
+  for (const [name, value] of Object.entries(options)) {
+    config.setFromText(name, typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value), true);
+  }
+  const server = new Server(config);
+  await server.listen();
+  const address = server.address();
+  return { host: address.host, port: address.port, server, close: () => server.close() };
+}
+
+export class Server implements ReplySink {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly table: CommandTable;
+  readonly impls: Array<CommandImpl | undefined>;
+  readonly settings = new SharedSettings();
+  readonly shards: ShardKeyspace[];
+  readonly slotToShard: Uint16Array;
+  readonly threads: number;
+  readonly workers: WorkerPool | null;
+  readonly mainStats: CommandStats;
+  readonly stats = new ServerStats();
+  readonly clients = new Map<number, Client>();
+  readonly startedAt = Date.now();
+  readonly runId: string;
+  /** Called by SHUTDOWN and signals. */
+  shutdownRequested: (() => void) | null = null;
+  lastSave = Math.floor(Date.now() / 1000);
+  /** CLIENT PAUSE: until (ms) and whether only writes are paused. */
+  pausedUntil = 0;
+  pauseWritesOnly = false;
+  private readonly listeners: net.Server[] = [];
+  private nextClientId = 1;
+  private nextReqId = 1;
+  private readonly inflightClient: Array<Client | undefined> = new Array(INFLIGHT_SLOTS);
+  private readonly inflightSlot = new Int32Array(INFLIGHT_SLOTS);
+  private readonly inflightSpec = new Int32Array(INFLIGHT_SLOTS);
+  private inflightCount = 0;
+  private readonly mainCtx: ExecContext;
+  private readonly scratch = new Reply(64 * 1024);
+  private readonly args = new Args();
+  private parseOut = new Uint32Array(PARSE_WORDS);
+  private readonly keyIdx = new Int32Array(1024);
+  private readonly touched = new Set<Client>();
+  private readonly stalled = new Set<Client>();
+  private readonly expiry: ActiveExpiry | null;
+  private cron: NodeJS.Timeout | null = null;
+  private closing = false;
+
+  constructor(config: Config) {
+    this.config = config;
+    this.log = new Logger(config);
+    this.runId = randomHex(40);
+    this.table = new CommandTable();
+    const byName = commandImplsByName();
+    this.impls = this.table.specs.map((s) => byName.get(s.name));
+    const shardCount = config.int('shards');
+    const databases = config.int('databases');
+    const seed = (Math.random() * 0x100000000) >>> 0;
+    this.shards = [];
+    for (let i = 0; i < shardCount; i++) {
+      const arena = ShardArena.create(1 << 20);
+      ShardKeyspace.format(arena, databases, seed);
+      this.shards.push(new ShardKeyspace(arena, i));
+    }
+    this.slotToShard = slotTable(shardCount);
+    this.applySettings();
+    this.mainStats = new CommandStats(this.table.specs.length);
+    this.mainCtx = new ExecContext(this.shards, this.slotToShard, this.settings, this.mainStats, this.scratch);
+    let threads = config.int('threads');
+    if (threads < 0) threads = defaultThreads();
+    this.threads = threads;
+    if (threads > 0) {
+      this.workers = new WorkerPool(
+        threads,
+        shardCount,
+        this.shards.map((s) => s.arena.sab),
+        this.slotToShard,
+        this.settings.sab,
+        this.table.specs.map((s) => s.name),
+        this,
+      );
+      this.expiry = null;
+    } else {
+      this.workers = null;
+      this.expiry = new ActiveExpiry(this.shards, this.settings, this.mainStats);
+    }
+    config.onChange = (name, value) => this.onConfigChange(name, value);
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  async listen(): Promise<void> {
+    const port = this.config.int('port');
+    const binds = this.config.string('bind').split(/\s+/).filter((b) => b !== '');
+    if (port !== 0 || binds.length > 0) {
+      const hosts = binds.length === 0 ? ['0.0.0.0'] : binds;
+      let actualPort = port;
+      for (const raw of hosts) {
+        const optional = raw.startsWith('-');
+        let host = optional ? raw.slice(1) : raw;
+        if (host === '*') host = '0.0.0.0';
+        if (host === '::*') host = '::';
+        try {
+          await this.listenOn({ host, port: actualPort });
+          if (actualPort === 0) actualPort = (this.listeners[this.listeners.length - 1].address() as net.AddressInfo).port;
+        } catch (err) {
+          if (!optional) throw err;
+        }
+      }
+    }
+    const unixsocket = this.config.string('unixsocket');
+    if (unixsocket !== '') {
+      try {
+        fs.unlinkSync(unixsocket);
+      } catch {
+        /* absent */
+      }
+      await this.listenOn({ path: unixsocket });
+      const perm = this.config.int('unixsocketperm');
+      if (perm) fs.chmodSync(unixsocket, perm);
+    }
+    this.cron = setInterval(() => this.serverCron(), Math.max(1, Math.floor(1000 / Math.max(1, this.config.int('hz')))));
+    this.cron.unref();
+    const addr = this.address();
+    this.log.notice(`Tessera ${TESSERA_VERSION} (Redis ${REDIS_VERSION} compatible), ${this.threads === 0 ? 'inline mode (--threads 0)' : `${this.threads} shard worker(s)`}, ${this.shards.length} shards, parser ${parserKind()}, port ${addr.port}, pid ${process.pid}`);
+    this.log.notice('Ready to accept connections');
+  }
+
+  private listenOn(opts: net.ListenOptions): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const srv = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+      srv.once('error', reject);
+      srv.listen({ ...opts, backlog: this.config.int('tcp-backlog') }, () => {
+        srv.off('error', reject);
+        srv.on('error', (err) => this.log.warning(`listener error: ${err.message}`));
+        this.listeners.push(srv);
+        resolve();
+      });
+    });
+  }
+
+  address(): { host: string; port: number } {
+    for (const l of this.listeners) {
+      const a = l.address();
+      if (a && typeof a === 'object') return { host: a.address === '0.0.0.0' || a.address === '::' ? '127.0.0.1' : a.address, port: a.port };
+    }
+    return { host: '', port: 0 };
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.cron) clearInterval(this.cron);
+    await Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
+    for (const c of this.clients.values()) c.socket.destroy();
+    this.clients.clear();
+    if (this.workers) await this.workers.close();
+    const unixsocket = this.config.string('unixsocket');
+    if (unixsocket !== '') {
+      try {
+        fs.unlinkSync(unixsocket);
+      } catch {
+        /* gone */
+      }
+    }
+    this.log.close();
+  }
+
+  // ---------------------------------------------------------------- connections
+
+  private accept(socket: net.Socket): void {
+    if (this.clients.size >= this.config.int('maxclients')) {
+      this.stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    const remote = socket.remoteAddress ?? '';
+    if (this.config.bool('protected-mode') && this.config.string('requirepass') === '' && !isLoopback(remote) && socket.remoteFamily !== undefined && !this.explicitBind()) {
+      socket.end(PROTECTED_MODE_ERROR);
+      return;
+    }
+    const client = new Client(this.nextClientId++, socket);
+    client.authenticated = this.config.string('requirepass') === '';
+    this.clients.set(client.id, client);
+    this.stats.connectionsReceived++;
+    socket.setNoDelay(true);
+    const keepalive = this.config.int('tcp-keepalive');
+    if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
+    socket.on('data', (chunk: Buffer) => this.onData(client, chunk));
+    socket.on('error', () => this.dropClient(client));
+    socket.on('close', () => this.dropClient(client));
+  }
+
+  private explicitBind(): boolean {
+    const bind = this.config.string('bind');
+    return bind !== '* -::*' && bind !== '';
+  }
+
+  dropClient(client: Client): void {
+    if (client.closed) return;
+    client.closed = true;
+    this.clients.delete(client.id);
+    this.stalled.delete(client);
+    this.touched.delete(client);
+    client.socket.destroy();
+  }
+
+  /** Closes a client once its queued replies are written (QUIT, protocol errors, CLIENT KILL). */
+  closeAfterReply(client: Client): void {
+    client.closeAfterReply = true;
+    this.touched.add(client);
+  }
+
+  private onData(client: Client, chunk: Buffer): void {
+    if (client.closed) return;
+    this.stats.netInputBytes += chunk.length;
+    client.lastInteraction = Date.now();
+    if (client.inputStart === client.inputEnd) {
+      client.input = chunk;
+      client.inputStart = 0;
+      client.inputEnd = chunk.length;
+    } else {
+      const pending = client.inputEnd - client.inputStart;
+      if (client.input.length - client.inputEnd >= chunk.length && client.input !== chunk) {
+        chunk.copy(client.input, client.inputEnd);
+      } else {
+        const next = Buffer.allocUnsafe(Math.max(pending + chunk.length, pending * 2));
+        client.input.copy(next, 0, client.inputStart, client.inputEnd);
+        chunk.copy(next, pending);
+        client.input = next;
+        client.inputStart = 0;
+        client.inputEnd = pending;
+      }
+      client.inputEnd += chunk.length;
+    }
+    const limit = this.config.int('client-query-buffer-limit');
+    if (client.inputEnd - client.inputStart > limit) {
+      this.log.warning(`Closing client that reached max query buffer length: id=${client.id} addr=${client.addr}`);
+      this.dropClient(client);
+      return;
+    }
+    if (client.needUntil > client.inputEnd || client.stalled) return;
+    this.processInput(client);
+    this.endBatch();
+  }
+
+  /** Parses and runs every complete command of the client's input. */
+  processInput(client: Client): void {
+    const maxBulk = this.config.int('proto-max-bulk-len');
+    while (!client.closed && !client.closeAfterReply && client.inputStart < client.inputEnd) {
+      if (this.isPaused(client)) {
+        this.stall(client);
+        return;
+      }
+      const out = this.parseOut;
+      parseRequests(client.input, client.inputStart, client.inputEnd, out, maxBulk);
+      const count = out[0];
+      const consumed = out[1];
+      const error = out[2];
+      if (error === 8) {
+        this.parseOut = new Uint32Array(Math.max(out[3] + 16, this.parseOut.length * 2));
+        continue;
+      }
+      let w = 4;
+      for (let k = 0; k < count; k++) {
+        const argc = out[w];
+        this.args.reset(client.input, out, w + 1, argc);
+        this.dispatch(client, this.args);
+        w += 1 + argc * 2;
+        if (client.closed) return;
+      }
+      client.inputStart = consumed;
+      if (error !== 0) {
+        const text = protocolErrorText(error, out[3]);
+        this.log.verbose(`Protocol error (${text}) from client: id=${client.id} addr=${client.addr}`);
+        this.scratch.clear();
+        this.scratch.error(`ERR ${text}`);
+        this.stats.countError('ERR');
+        this.deliverInline(client, this.scratch.buf, 0, this.scratch.pos);
+        this.closeAfterReply(client);
+        return;
+      }
+      if (count === 0) {
+        client.needUntil = out[3];
+        break;
+      }
+    }
+    client.needUntil = 0;
+    if (client.inputStart === client.inputEnd) {
+      client.inputStart = client.inputEnd = 0;
+      client.input = EMPTY;
+    }
+  }
+
+  private isPaused(client: Client): boolean {
+    if (this.pausedUntil === 0) return false;
+    if (Date.now() >= this.pausedUntil) {
+      this.pausedUntil = 0;
+      return false;
+    }
+    void client;
+    return !this.pauseWritesOnly;
+  }
+
+  private stall(client: Client): void {
+    client.stalled = true;
+    this.stalled.add(client);
+  }
+
+  /** Runs or enqueues one command. */
+  private dispatch(client: Client, args: Args): void {
+    const spec = this.table.lookup(args);
+    if (spec === undefined) {
+      this.rejectInline(client, unknownCommand(args.text(0), collectArgs(args)), null);
+      return;
+    }
+    let target: CommandSpec = spec;
+    if (spec.subcommands && spec.subcommands.length > 0) {
+      if (args.argc < 2) {
+        this.rejectInline(client, WRONG_ARITY(spec.name), spec);
+        return;
+      }
+      const sub = this.table.lookupSubcommand(spec, args);
+      if (sub === undefined) {
+        this.rejectInline(client, unknownSubcommand(args.text(1), spec.name), spec);
+        return;
+      }
+      target = sub;
+    }
+    if (!this.table.arityOk(target, args.argc)) {
+      this.rejectInline(client, WRONG_ARITY(target.name), target);
+      return;
+    }
+    if (!client.authenticated && !target.flags.includes('no_auth')) {
+      this.rejectInline(client, 'NOAUTH Authentication required.', target);
+      return;
+    }
+    const impl = this.impls[target.id] ?? this.impls[spec.id];
+    if (impl === undefined) {
+      this.rejectInline(client, unknownCommand(args.text(0), collectArgs(args)), null);
+      return;
+    }
+    client.lastCommand = target.name;
+    client.commands++;
+    this.stats.commandsProcessed++;
+    const route = routeOf(impl, args);
+    if (route === 'main') {
+      const run = typeof impl.route === 'function' ? (impl as { main: import('../commands/handler.js').MainHandler }).main : (impl.run as import('../commands/handler.js').MainHandler);
+      this.runMain(client, target, run);
+      return;
+    }
+    const run = impl.run as import('../commands/handler.js').ShardHandler;
+    if (this.workers === null) {
+      this.runInline(client, target, run, client.db);
+      return;
+    }
+    this.dispatchToWorkers(client, target, run, route, args);
+  }
+
+  private runMain(client: Client, spec: CommandSpec, run: import('../commands/handler.js').MainHandler): void {
+    const ctx = this.mainCtx;
+    ctx.args.reset(this.args.buf, this.args.words, this.args.base, this.args.argc);
+    ctx.db = client.db;
+    ctx.now = Date.now();
+    ctx.spec = spec;
+    const reply = this.scratch;
+    reply.clear();
+    reply.resp = client.resp;
+    ctx.reply = reply;
+    const start = performance.now();
+    try {
+      run(ctx, client, this);
+    } catch (err) {
+      reply.clear();
+      reply.error(`ERR internal error: ${(err as Error).message}`);
+      this.log.warning(`command ${spec.name} failed: ${(err as Error).stack}`);
+    }
+    this.mainStats.record(spec.id, Math.round((performance.now() - start) * 1000));
+    this.finishInline(client, spec);
+  }
+
+  private runInline(client: Client, spec: CommandSpec, run: import('../commands/handler.js').ShardHandler, db: number): void {
+    const ctx = this.mainCtx;
+    ctx.args.reset(this.args.buf, this.args.words, this.args.base, this.args.argc);
+    ctx.db = db;
+    ctx.spec = spec;
+    const reply = this.scratch;
+    reply.clear();
+    reply.resp = client.resp;
+    ctx.reply = reply;
+    execute(ctx, spec.id, run, this.mainStats);
+    this.finishInline(client, spec);
+  }
+
+  private finishInline(client: Client, spec: CommandSpec): void {
+    const r = this.scratch;
+    if (r.pos > 0 && r.buf[0] === 45) this.countFailure(r.buf, 0, r.pos, spec);
+    this.deliverInline(client, r.buf, 0, r.pos);
+  }
+
+  private rejectInline(client: Client, message: string, spec: CommandSpec | null): void {
+    this.scratch.clear();
+    this.scratch.resp = client.resp;
+    this.scratch.error(message);
+    this.stats.countError(this.scratch.lastErrorCode);
+    if (spec) this.stats.rejected(spec.name);
+    this.deliverInline(client, this.scratch.buf, 0, this.scratch.pos);
+  }
+
+  private countFailure(bytes: Uint8Array, start: number, end: number, spec: CommandSpec | null): void {
+    let sp = start + 1;
+    while (sp < end && bytes[sp] !== 32 && bytes[sp] !== 13) sp++;
+    this.stats.countError(Buffer.from(bytes.buffer, bytes.byteOffset + start + 1, sp - start - 1).toString('latin1'));
+    if (spec) this.stats.failed(spec.name);
+  }
+
+  // ---------------------------------------------------------------- workers
+
+  private dispatchToWorkers(client: Client, spec: CommandSpec, run: import('../commands/handler.js').ShardHandler, route: 'keys' | 'all', args: Args): void {
+    const pool = this.workers!;
+    while (this.inflightCount >= INFLIGHT_SLOTS - 1) pool.drain();
+    let worker = -1;
+    let multi = route === 'all';
+    let n = 0;
+    if (!multi) {
+      n = keyPositions(spec, args, this.keyIdx);
+      for (let k = 0; k < n; k++) {
+        const w = pool.workerOfShard(this.slotToShard[slotOf(args, this.keyIdx[k])]);
+        if (worker === -1) worker = w;
+        else if (worker !== w) multi = true;
+      }
+      if (worker === -1) worker = 0;
+    }
+    if (!multi) {
+      const reqId = this.nextReqId;
+      this.nextReqId = (reqId + 1) & 0x7fffffff || 1;
+      const idx = reqId & (INFLIGHT_SLOTS - 1);
+      this.inflightClient[idx] = client;
+      this.inflightSlot[idx] = this.reserveSlot(client);
+      this.inflightSpec[idx] = spec.id;
+      this.inflightCount++;
+      pool.send(worker, reqId, client.resp, client.db, spec.id, args);
+      return;
+    }
+    // Several workers: hold them all, then run here with their shards to ourselves.
+    const ws: number[] = [];
+    if (route === 'all') for (let w = 0; w < pool.links.length; w++) ws.push(w);
+    else {
+      for (let k = 0; k < n; k++) {
+        const w = pool.workerOfShard(this.slotToShard[slotOf(args, this.keyIdx[k])]);
+        if (!ws.includes(w)) ws.push(w);
+      }
+    }
+    const slot = this.reserveSlot(client);
+    const hold = pool.hold(ws);
+    for (const s of this.shards) s.arena.refresh();
+    const ctx = this.mainCtx;
+    ctx.args.reset(args.buf, args.words, args.base, args.argc);
+    ctx.db = client.db;
+    ctx.spec = spec;
+    const reply = this.scratch;
+    reply.clear();
+    reply.resp = client.resp;
+    ctx.reply = reply;
+    execute(ctx, spec.id, run, this.mainStats);
+    pool.release(hold);
+    if (reply.pos > 0 && reply.buf[0] === 45) this.countFailure(reply.buf, 0, reply.pos, spec);
+    this.fillSlot(client, slot, reply.buf, 0, reply.pos);
+  }
+
+  private reserveSlot(client: Client): number {
+    const discard = this.consumeReplyMode(client);
+    client.queue.push(discard ? DISCARD : null);
+    client.inFlight++;
+    return client.queue.length - 1;
+  }
+
+  /** ReplySink: a reply from a worker. Hot path. */
+  deliver(reqId: number, bytes: Uint8Array, start: number, end: number): void {
+    const idx = reqId & (INFLIGHT_SLOTS - 1);
+    const client = this.inflightClient[idx];
+    this.inflightClient[idx] = undefined;
+    this.inflightCount--;
+    if (client === undefined) return;
+    if (end > start && bytes[start] === 45) this.countFailure(bytes, start, end, this.table.specs[this.inflightSpec[idx]]);
+    this.fillSlot(client, this.inflightSlot[idx], bytes, start, end);
+  }
+
+  private fillSlot(client: Client, slot: number, bytes: Uint8Array, start: number, end: number): void {
+    client.inFlight--;
+    if (client.closed) return;
+    const q = client.queue;
+    if (slot === client.queueHead) {
+      if (q[slot] !== DISCARD) this.appendOutput(client, bytes, start, end);
+      q[slot] = null;
+      client.queueHead++;
+      while (client.queueHead < q.length) {
+        const next = q[client.queueHead];
+        if (next === null || next === DISCARD) break;
+        this.appendOutput(client, next, 0, next.length);
+        q[client.queueHead] = null;
+        client.queueHead++;
+      }
+      if (client.queueHead === q.length) {
+        q.length = 0;
+        client.queueHead = 0;
+      }
+    } else if (q[slot] !== DISCARD) {
+      q[slot] = bytes.slice(start, end);
+    } else {
+      q[slot] = EMPTY;
+    }
+    this.touched.add(client);
+  }
+
+  /** A reply produced on the main thread, in order behind any still executing. */
+  private deliverInline(client: Client, bytes: Uint8Array, start: number, end: number): void {
+    const discard = this.consumeReplyMode(client);
+    if (client.ordered) {
+      if (!discard) this.appendOutput(client, bytes, start, end);
+    } else {
+      client.queue.push(discard ? DISCARD : bytes.slice(start, end));
+    }
+    this.touched.add(client);
+  }
+
+  private consumeReplyMode(client: Client): boolean {
+    if (client.replyMode === ReplyMode.Off) return true;
+    if (client.skipReplies > 0) {
+      client.skipReplies--;
+      return true;
+    }
+    return false;
+  }
+
+  private appendOutput(client: Client, bytes: Uint8Array, start: number, end: number): void {
+    client.output.append(bytes, start, end);
+    this.stats.netOutputBytes += end - start;
+  }
+
+  /** End of a batch: collect quick replies, write each touched client's output once, then sleep on the rings. */
+  endBatch(): void {
+    const pool = this.workers;
+    if (pool) pool.spin(0.03);
+    for (const client of this.touched) {
+      if (client.closed) continue;
+      client.output.flush(client.socket);
+      if (client.closeAfterReply && client.inFlight === 0) {
+        client.socket.end();
+        this.dropClientSoon(client);
+      }
+    }
+    this.touched.clear();
+    if (pool && pool.inFlight() > 0) pool.arm(this.onWorkerWake);
+    if (this.stalled.size > 0) setImmediate(() => this.resumeStalled());
+  }
+
+  private readonly onWorkerWake = (): void => {
+    if (this.workers!.drain() > 0 || this.touched.size > 0) this.endBatch();
+    else if (this.workers!.inFlight() > 0) this.workers!.arm(this.onWorkerWake);
+  };
+
+  private dropClientSoon(client: Client): void {
+    client.closed = true;
+    client.socket.on('error', () => undefined);
+    this.clients.delete(client.id);
+    this.stalled.delete(client);
+  }
+
+  private resumeStalled(): void {
+    if (this.stalled.size === 0) return;
+    const list = [...this.stalled];
+    this.stalled.clear();
+    for (const client of list) {
+      client.stalled = false;
+      if (!client.closed) this.processInput(client);
+    }
+    this.endBatch();
+  }
+
+  // ---------------------------------------------------------------- periodic work and settings
+
+  private serverCron(): void {
+    const now = Date.now();
+    if (this.expiry) this.expiry.maybeRun(now);
+    this.stats.sample(now);
+    const timeout = this.config.int('timeout');
+    if (timeout > 0) {
+      for (const c of this.clients.values()) {
+        if (c.inFlight === 0 && now - c.lastInteraction > timeout * 1000) this.dropClient(c);
+      }
+    }
+    if (this.pausedUntil !== 0 && now >= this.pausedUntil) {
+      this.pausedUntil = 0;
+      this.resumeStalled();
+    }
+  }
+
+  private applySettings(): void {
+    const s = this.settings;
+    const c = this.config;
+    if (s.get(Setting.Hz) === 0) s.set(Setting.ActiveExpire, 1);
+    s.set(Setting.MaxmemoryPolicy, MAXMEMORY_POLICIES.indexOf(c.string('maxmemory-policy') as (typeof MAXMEMORY_POLICIES)[number]));
+    s.set(Setting.LfuLogFactor, c.int('lfu-log-factor'));
+    s.set(Setting.LfuDecayTime, c.int('lfu-decay-time'));
+    s.set(Setting.Hz, c.int('hz'));
+    s.set(Setting.ActiveExpireEffort, c.int('active-expire-effort'));
+    s.set(Setting.MaxmemoryMiB, Math.ceil(c.int('maxmemory') / (1024 * 1024)));
+    const policy = c.string('maxmemory-policy');
+    s.set(Setting.SharedIntegers, c.int('maxmemory') === 0 || !(policy.endsWith('-lru') || policy.endsWith('-lfu')) ? 1 : 0);
+    s.set(Setting.ProtoMaxBulkLen, Math.min(0x7fffffff, c.int('proto-max-bulk-len')));
+  }
+
+  private onConfigChange(name: string, value: ConfigValue): void {
+    void value;
+    this.applySettings();
+    if (name === 'hz' && this.cron) {
+      clearInterval(this.cron);
+      this.cron = setInterval(() => this.serverCron(), Math.max(1, Math.floor(1000 / Math.max(1, this.config.int('hz')))));
+      this.cron.unref();
+    }
+  }
+
+  /** All threads' counters, for INFO. */
+  allStats(): CommandStats[] {
+    return this.workers ? [this.mainStats, ...this.workers.stats] : [this.mainStats];
+  }
+
+  counter(c: Counter): number {
+    let n = 0;
+    for (const s of this.allStats()) n += s.counter(c);
+    return n;
+  }
+
+  /** CONFIG RESETSTAT. */
+  resetStats(): void {
+    for (const s of this.allStats()) s.reset();
+    this.stats.reset();
+  }
+
+  nextId(): number {
+    return this.nextClientId;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+const PROTECTED_MODE_ERROR =
+  '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command \'CONFIG SET protected-mode no\' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. 3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n';
+
+function isLoopback(addr: string): boolean {
+  return addr === '' || addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.');
+}
+
+function slotOf(args: Args, i: number): number {
+  return keySlotOf(args.buf, args.offset(i), args.length(i));
+}
+
+import { keySlot as keySlotOf } from '../shard/slot.js';
+
+function collectArgs(args: Args): string[] {
+  const out: string[] = [];
+  let total = 0;
+  for (let i = 1; i < args.argc && total < 128; i++) {
+    const s = args.text(i);
+    out.push(s);
+    total += s.length + 3;
+  }
+  return out;
+}
+
+function randomHex(n: number): string {
+  let s = '';
+  while (s.length < n) s += Math.floor(Math.random() * 16).toString(16);
+  return s;
+}
+
+/** Measured on the 2-core machine this project is built on: see bench/ and README (Performance). */
+function defaultThreads(): number {
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  return cores <= 2 ? 0 : Math.min(cores - 1, 8);
+}

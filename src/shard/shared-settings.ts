@@ -1,0 +1,60 @@
+/**
+ * Settings every executing thread reads, in one small SharedArrayBuffer the main thread writes
+ * (CONFIG SET, DEBUG SET-ACTIVE-EXPIRE) and workers read without messages.
+ *
+ * Int32 words:
+ *   0 active expiry enabled (1/0)      1 maxmemory-policy (MaxmemoryPolicy)   2 lfu-log-factor
+ *   3 lfu-decay-time                  4 hz                                  5 active-expire-effort
+ *   6 maxmemory (MiB, rounded up; 0 = none)   7 shared integers allowed (1/0)
+ *   8 proto-max-bulk-len (low 31 bits; values above 2 GiB saturate)
+ */
+export const enum Setting {
+  ActiveExpire = 0,
+  MaxmemoryPolicy = 1,
+  LfuLogFactor = 2,
+  LfuDecayTime = 3,
+  Hz = 4,
+  ActiveExpireEffort = 5,
+  MaxmemoryMiB = 6,
+  SharedIntegers = 7,
+  ProtoMaxBulkLen = 8,
+}
+const WORDS = 16;
+
+/** Values only grow: pinned by a test because workers and the main thread must agree. */
+export const MAXMEMORY_POLICIES = [
+  'noeviction',
+  'allkeys-lru',
+  'allkeys-lfu',
+  'allkeys-random',
+  'volatile-lru',
+  'volatile-lfu',
+  'volatile-random',
+  'volatile-ttl',
+] as const;
+
+export class SharedSettings {
+  readonly sab: SharedArrayBuffer;
+  readonly words: Int32Array;
+
+  constructor(sab?: SharedArrayBuffer) {
+    this.sab = sab ?? new SharedArrayBuffer(WORDS * 4);
+    this.words = new Int32Array(this.sab);
+  }
+
+  get(s: Setting): number {
+    return Atomics.load(this.words, s);
+  }
+
+  set(s: Setting, v: number): void {
+    Atomics.store(this.words, s, v);
+  }
+
+  get policy(): string {
+    return MAXMEMORY_POLICIES[this.get(Setting.MaxmemoryPolicy)];
+  }
+
+  get lfu(): boolean {
+    return this.policy.endsWith('-lfu');
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Key -> slot -> logical shard. `slot = CRC16(key) mod 16384` over the hash tag when the key has one
+ * (the bytes between the first '{' and the next '}' if non-empty), exactly as Redis Cluster does.
+ */
+export const SLOT_COUNT = 16384;
+
+/** CRC16-CCITT (XModem), Redis Cluster's key hash. */
+const CRC16_TABLE = new Uint16Array(256);
+for (let i = 0; i < 256; i++) {
+  let crc = i << 8;
+  for (let j = 0; j < 8; j++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  CRC16_TABLE[i] = crc;
+}
+
+export function crc16(buf: Uint8Array, start: number, end: number): number {
+  let crc = 0;
+  for (let i = start; i < end; i++) crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[((crc >>> 8) ^ buf[i]) & 0xff];
+  return crc;
+}
+
+/** Redis Cluster's keyHashSlot. Hot path: no allocation. */
+export function keySlot(buf: Uint8Array, off: number, len: number): number {
+  const end = off + len;
+  let open = -1;
+  for (let i = off; i < end; i++) {
+    if (buf[i] === 0x7b) {
+      open = i;
+      break;
+    }
+  }
+  if (open >= 0) {
+    for (let j = open + 1; j < end; j++) {
+      if (buf[j] === 0x7d) {
+        if (j > open + 1) return crc16(buf, open + 1, j) & (SLOT_COUNT - 1);
+        break;
+      }
+    }
+  }
+  return crc16(buf, off, end) & (SLOT_COUNT - 1);
+}
+
+/** The fixed slot -> logical shard table: contiguous slot ranges per shard, as a cluster node owns. */
+export function slotTable(shards: number): Uint16Array {
+  const table = new Uint16Array(SLOT_COUNT);
+  for (let s = 0; s < SLOT_COUNT; s++) table[s] = Math.floor((s * shards) / SLOT_COUNT);
+  return table;
+}

@@ -1,0 +1,127 @@
+/**
+ * Shard worker entry: executes requests from its request ring on the shards it owns and writes
+ * replies to its reply ring. Spins briefly before sleeping (DESIGN.md section 1: a sleeping hand-off
+ * costs ~55 us, a spinning one 1-2 us). Idle time runs the active expiry cycle of owned shards.
+ */
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { ByteRing } from './ring.js';
+import { BIG_REPLY_FLAG, HOLD_SLOTS, RequestKind, type WorkerStartup } from './messages.js';
+import { ShardArena } from '../storage/arena.js';
+import { ShardKeyspace } from '../storage/keyspace.js';
+import { ExecContext } from '../commands/context.js';
+import { Reply } from '../protocol/reply.js';
+import { SharedSettings } from './shared-settings.js';
+import { CommandStats } from './command-stats.js';
+import { execute } from './executor.js';
+import { shardHandlersByName } from '../commands/registry.js';
+import { ActiveExpiry } from './active-expiry.js';
+
+const startup = workerData as WorkerStartup;
+const requests = new ByteRing(startup.requestRing);
+const replies = new ByteRing(startup.replyRing);
+const holds = new Int32Array(startup.holdTable);
+const settings = new SharedSettings(startup.settings);
+const stats = new CommandStats(startup.specNames.length, startup.stats);
+const shards = startup.arenas.map((sab, i) => new ShardKeyspace(ShardArena.attach(sab), i));
+const reply = new Reply(64 * 1024);
+const ctx = new ExecContext(shards, startup.slotToShard, settings, stats, reply);
+const byName = shardHandlersByName();
+const handlers = startup.specNames.map((name) => byName.get(name) ?? byName.get(name.split('|')[0]) ?? null);
+const owned = startup.owned.map((i) => shards[i]);
+const expiry = new ActiveExpiry(owned, settings, stats);
+let words = new Uint32Array(256);
+const SPINS = 2000;
+
+function runRequest(buf: Uint8Array, u32: Uint32Array, off: number): void {
+  const w = off >>> 2;
+  const reqId = u32[w];
+  const meta = u32[w + 1];
+  const specId = u32[w + 2];
+  const argc = u32[w + 3];
+  if (words.length < argc * 2) words = new Uint32Array(argc * 2 + 64);
+  let pos = off + 16 + argc * 4;
+  for (let i = 0; i < argc; i++) {
+    const len = u32[w + 4 + i];
+    words[2 * i] = pos;
+    words[2 * i + 1] = len;
+    pos += len;
+  }
+  ctx.args.reset(buf, words, 0, argc);
+  ctx.db = meta >>> 16;
+  reply.resp = ((meta >>> 8) & 255) === 3 ? 3 : 2;
+  reply.clear();
+  const run = handlers[specId];
+  if (run) execute(ctx, specId, run, stats);
+  else reply.error('ERR command not executable on a shard worker');
+  sendReply(reqId);
+}
+
+function sendReply(reqId: number): void {
+  const size = 4 + reply.pos;
+  if (size > replies.maxPayload) {
+    const copy = new Uint8Array(reply.buf.subarray(0, reply.pos));
+    startup.port.postMessage(copy, [copy.buffer]);
+    writeReply(reqId | BIG_REPLY_FLAG, 0);
+    return;
+  }
+  writeReply(reqId, reply.pos);
+}
+
+function writeReply(reqId: number, n: number): void {
+  let at = replies.reserve(4 + n);
+  while (at < 0) {
+    replies.waitForSpace(5);
+    at = replies.reserve(4 + n);
+  }
+  replies.u32[at >>> 2] = reqId >>> 0;
+  if (n > 0) replies.u8.set(reply.buf.subarray(0, n), at + 4);
+  replies.commit();
+}
+
+function park(holdId: number): void {
+  const slot = holdId % HOLD_SLOTS;
+  Atomics.add(holds, 2 * slot, 1);
+  Atomics.notify(holds, 2 * slot);
+  for (;;) {
+    const released = Atomics.load(holds, 2 * slot + 1);
+    if (released >= holdId) break;
+    Atomics.wait(holds, 2 * slot + 1, released, 50);
+  }
+  for (const s of shards) s.arena.refresh();
+}
+
+function loop(): void {
+  for (;;) {
+    const off = requests.peek();
+    if (off < 0) {
+      expiry.maybeRun(Date.now());
+      if (!requests.waitForData(SPINS, expiry.msUntilNext(Date.now()))) {
+        if (receiveMessageOnPort(parentPort!)?.message === 'stop') return;
+      }
+      continue;
+    }
+    const u32 = requests.u32;
+    const kind = u32[(off >>> 2) + 1] & 255;
+    if (kind === RequestKind.Hold) {
+      const holdId = u32[off >>> 2];
+      requests.advance();
+      park(holdId);
+      continue;
+    }
+    if (kind === RequestKind.Big) {
+      requests.advance();
+      let msg = receiveMessageOnPort(startup.port);
+      while (!msg) {
+        Atomics.wait(holds, 0, Atomics.load(holds, 0), 1);
+        msg = receiveMessageOnPort(startup.port);
+      }
+      const big = msg.message as Uint8Array;
+      runRequest(big, new Uint32Array(big.buffer, big.byteOffset, big.byteLength >>> 2), 0);
+      continue;
+    }
+    runRequest(requests.u8, u32, off);
+    requests.advance();
+  }
+}
+
+loop();

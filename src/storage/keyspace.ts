@@ -1,0 +1,649 @@
+/**
+ * ShardKeyspace: the databases of one logical shard, as incrementally rehashed chained hash tables
+ * living entirely in the shard's arena (so any thread holding the shard can use them).
+ *
+ * Invariants:
+ * - Each database has a table header (TABLE_* words). While rehashing (rehashIdx !== IDLE), keys are in
+ *   table 0 buckets >= rehashIdx or in table 1; lookups search both, inserts go to table 1, and every
+ *   write moves one bucket, as Redis's dict does.
+ * - A key is one entry block: header, key bytes and, for strings, the value bytes inline (Redis's
+ *   embstr idea applied to every string). Collections keep a root address in E_VALUE instead; their
+ *   type module frees it through `valueFreers`.
+ * - Expiry is a u64 of ms since the epoch in the entry (two u32 words; 0 = none); `expires` counts keys
+ *   with one. Active expiry scans buckets from a per-table cursor.
+ *
+ * Root words (arena.rootIndex): 0 hash seed, 1 database count, 2 address of the table-address array.
+ *
+ * Entry layout (byte offsets from the entry address):
+ *   0 next   4 hash   8 type (u8)  9 encoding (u8)  10 flags (u16)  12 lru/lfu
+ *  16 expire high   20 expire low   24 key length   28 value length or value root address
+ *  32 key bytes, then inline value bytes
+ */
+import { ShardArena } from './arena.js';
+
+export const E_NEXT = 0;
+export const E_HASH = 4;
+export const E_TYPE = 8;
+export const E_ENCODING = 9;
+export const E_LRU = 12;
+export const E_EXPIRE_HI = 16;
+export const E_EXPIRE_LO = 20;
+export const E_KEYLEN = 24;
+export const E_VALUE = 28;
+export const E_KEY = 32;
+
+/** Redis's object types (server.h OBJ_*), so RDB and TYPE line up. */
+export const enum ValueType {
+  String = 0,
+  List = 1,
+  Set = 2,
+  ZSet = 3,
+  Hash = 4,
+  Stream = 6,
+}
+
+/** Redis's encodings (server.h OBJ_ENCODING_*). */
+export const enum Encoding {
+  Raw = 0,
+  Int = 1,
+  HashTable = 2,
+  IntSet = 6,
+  SkipList = 7,
+  Embstr = 8,
+  QuickList = 9,
+  Stream = 10,
+  ListPack = 11,
+}
+
+const T_SIZE0 = 0;
+const T_BUCKETS0 = 1;
+const T_USED0 = 2;
+const T_SIZE1 = 3;
+const T_BUCKETS1 = 4;
+const T_USED1 = 5;
+const T_REHASH = 6;
+const T_EXPIRES = 7;
+const T_EXPIRE_CURSOR = 8;
+const TABLE_WORDS = 9;
+const IDLE = 0xffffffff;
+const INITIAL_SIZE = 4;
+
+const R_SEED = 0;
+const R_DB_COUNT = 1;
+const R_TABLES = 2;
+
+/** Frees a collection's value root when its key goes away: registered by each type module. */
+export const valueFreers: Array<((arena: ShardArena, root: number) => void) | undefined> = [];
+
+const TWO32 = 4294967296;
+
+export class ShardKeyspace {
+  readonly arena: ShardArena;
+  readonly index: number;
+
+  constructor(arena: ShardArena, index: number) {
+    this.arena = arena;
+    this.index = index;
+  }
+
+  /** Lays out the root words of a fresh arena. */
+  static format(arena: ShardArena, databases: number, seed: number): void {
+    const tables = arena.allocZeroed(databases * 4);
+    const u32 = arena.u32;
+    u32[arena.rootIndex(R_SEED)] = seed >>> 0;
+    u32[arena.rootIndex(R_DB_COUNT)] = databases;
+    u32[arena.rootIndex(R_TABLES)] = tables;
+  }
+
+  get databases(): number {
+    return this.arena.u32[this.arena.rootIndex(R_DB_COUNT)];
+  }
+
+  // ---------------------------------------------------------------- hashing
+
+  /** 32-bit hash of key bytes (FNV-1a with a per-server seed, murmur3's finaliser). Hot path. */
+  hash(buf: Uint8Array, off: number, len: number): number {
+    let h = (this.arena.u32[this.arena.rootIndex(R_SEED)] ^ 0x811c9dc5) >>> 0;
+    for (let i = off, end = off + len; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+  }
+
+  // ---------------------------------------------------------------- tables
+
+  /** The table header address of database `db`, created on first use. */
+  table(db: number): number {
+    const a = this.arena;
+    const slot = (a.u32[a.rootIndex(R_TABLES)] >>> 2) + db;
+    let t = a.u32[slot];
+    if (t === 0) {
+      t = a.allocZeroed(TABLE_WORDS * 4);
+      const buckets = a.allocZeroed(INITIAL_SIZE * 4);
+      const u32 = a.u32;
+      u32[(t >>> 2) + T_SIZE0] = INITIAL_SIZE;
+      u32[(t >>> 2) + T_BUCKETS0] = buckets;
+      u32[(t >>> 2) + T_REHASH] = IDLE;
+      u32[(a.u32[a.rootIndex(R_TABLES)] >>> 2) + db] = t;
+    }
+    return t;
+  }
+
+  /** Table address without creating one (0 if the database was never written). */
+  private existingTable(db: number): number {
+    const a = this.arena;
+    return a.u32[(a.u32[a.rootIndex(R_TABLES)] >>> 2) + db];
+  }
+
+  count(db: number): number {
+    const t = this.existingTable(db);
+    if (t === 0) return 0;
+    const u32 = this.arena.u32;
+    return u32[(t >>> 2) + T_USED0] + u32[(t >>> 2) + T_USED1];
+  }
+
+  expiresCount(db: number): number {
+    const t = this.existingTable(db);
+    return t === 0 ? 0 : this.arena.u32[(t >>> 2) + T_EXPIRES];
+  }
+
+  /** Finds a key's entry (0 if absent), ignoring expiry. Hot path: no allocation. */
+  find(db: number, buf: Uint8Array, off: number, len: number): number {
+    const t = this.existingTable(db);
+    if (t === 0) return 0;
+    const h = this.hash(buf, off, len);
+    const u32 = this.arena.u32;
+    const u8 = this.arena.u8;
+    const tw = t >>> 2;
+    for (let which = 0; which < 2; which++) {
+      const size = u32[tw + (which === 0 ? T_SIZE0 : T_SIZE1)];
+      if (size === 0) break;
+      const buckets = u32[tw + (which === 0 ? T_BUCKETS0 : T_BUCKETS1)];
+      let e = u32[(buckets >>> 2) + (h & (size - 1))];
+      while (e !== 0) {
+        const ew = e >>> 2;
+        if (u32[ew + 1] === h && u32[ew + 6] === len) {
+          let k = 0;
+          const kb = e + E_KEY;
+          while (k < len && u8[kb + k] === buf[off + k]) k++;
+          if (k === len) return e;
+        }
+        e = u32[ew];
+      }
+      if (u32[tw + T_REHASH] === IDLE) break;
+    }
+    return 0;
+  }
+
+  /** Links a detached entry (its hash word set) into database `db`. Caller checked the key is absent. */
+  link(db: number, e: number): void {
+    const t = this.table(db);
+    this.rehashStep(t);
+    this.expandIfNeeded(t);
+    const u32 = this.arena.u32;
+    const tw = t >>> 2;
+    const rehashing = u32[tw + T_REHASH] !== IDLE;
+    const size = u32[tw + (rehashing ? T_SIZE1 : T_SIZE0)];
+    const buckets = u32[tw + (rehashing ? T_BUCKETS1 : T_BUCKETS0)];
+    const slot = (buckets >>> 2) + (u32[(e >>> 2) + 1] & (size - 1));
+    u32[e >>> 2] = u32[slot];
+    u32[slot] = e;
+    u32[tw + (rehashing ? T_USED1 : T_USED0)]++;
+    if (this.expireOf(e) !== 0) u32[tw + T_EXPIRES]++;
+  }
+
+  /** Removes an entry from its table without freeing it (for RENAME/MOVE). */
+  detach(db: number, e: number): void {
+    const t = this.table(db);
+    const u32 = this.arena.u32;
+    const tw = t >>> 2;
+    const h = u32[(e >>> 2) + 1];
+    for (let which = 0; which < 2; which++) {
+      const size = u32[tw + (which === 0 ? T_SIZE0 : T_SIZE1)];
+      if (size === 0) continue;
+      const buckets = u32[tw + (which === 0 ? T_BUCKETS0 : T_BUCKETS1)];
+      let slot = (buckets >>> 2) + (h & (size - 1));
+      let cur = u32[slot];
+      while (cur !== 0) {
+        if (cur === e) {
+          u32[slot] = u32[e >>> 2];
+          u32[e >>> 2] = 0;
+          u32[tw + (which === 0 ? T_USED0 : T_USED1)]--;
+          if (this.expireOf(e) !== 0) u32[tw + T_EXPIRES]--;
+          this.rehashStep(t);
+          this.shrinkIfNeeded(t);
+          return;
+        }
+        slot = cur >>> 2;
+        cur = u32[slot];
+      }
+    }
+    throw new Error('keyspace: entry not found on detach');
+  }
+
+  /** Unlinks and frees an entry and its value. */
+  remove(db: number, e: number): void {
+    this.detach(db, e);
+    this.freeEntry(e);
+  }
+
+  /** Frees a detached entry and its value. */
+  freeEntry(e: number): void {
+    const type = this.arena.u8[e + E_TYPE];
+    if (type !== ValueType.String) {
+      const freer = valueFreers[type];
+      if (freer) freer(this.arena, this.arena.u32[(e >>> 2) + 7]);
+    }
+    this.arena.free(e);
+  }
+
+  /** Allocates a detached entry for a key with `inlineBytes` of value room; fields zeroed but hash/key. */
+  newEntry(buf: Uint8Array, off: number, len: number, type: ValueType, inlineBytes: number): number {
+    const h = this.hash(buf, off, len);
+    const a = this.arena;
+    const e = a.alloc(E_KEY + len + inlineBytes);
+    const u32 = a.u32;
+    const w = e >>> 2;
+    u32[w] = 0;
+    u32[w + 1] = h;
+    u32[w + 2] = type; // type, encoding 0, flags 0
+    u32[w + 3] = 0;
+    u32[w + 4] = 0;
+    u32[w + 5] = 0;
+    u32[w + 6] = len;
+    u32[w + 7] = 0;
+    a.u8.set(buf.subarray(off, off + len), e + E_KEY);
+    return e;
+  }
+
+  /**
+   * Gives entry `e` (linked in `db`) room for `inlineBytes` of value, moving it if its block is too
+   * small; returns the (possibly new) entry address. The first `keepValue` value bytes are kept.
+   */
+  resizeEntry(db: number, e: number, inlineBytes: number, keepValue: number): number {
+    const a = this.arena;
+    const keyLen = a.u32[(e >>> 2) + 6];
+    const need = E_KEY + keyLen + inlineBytes;
+    if (need <= a.usableSize(e)) return e;
+    this.detachForMove(db, e);
+    const next = a.alloc(need);
+    a.u8.copyWithin(next, e, e + E_KEY + keyLen + keepValue);
+    a.free(e);
+    this.relinkMoved(db, next);
+    return next;
+  }
+
+  private detachForMove(db: number, e: number): void {
+    // Unlink without counting the key as gone: relinkMoved restores the counts.
+    const t = this.table(db);
+    const u32 = this.arena.u32;
+    const tw = t >>> 2;
+    const h = u32[(e >>> 2) + 1];
+    for (let which = 0; which < 2; which++) {
+      const size = u32[tw + (which === 0 ? T_SIZE0 : T_SIZE1)];
+      if (size === 0) continue;
+      const buckets = u32[tw + (which === 0 ? T_BUCKETS0 : T_BUCKETS1)];
+      let slot = (buckets >>> 2) + (h & (size - 1));
+      let cur = u32[slot];
+      while (cur !== 0) {
+        if (cur === e) {
+          u32[slot] = u32[e >>> 2];
+          u32[tw + (which === 0 ? T_USED0 : T_USED1)]--;
+          if (this.expireOf(e) !== 0) u32[tw + T_EXPIRES]--;
+          return;
+        }
+        slot = cur >>> 2;
+        cur = u32[slot];
+      }
+    }
+    throw new Error('keyspace: entry not found on move');
+  }
+
+  private relinkMoved(db: number, e: number): void {
+    this.link(db, e);
+  }
+
+  // ---------------------------------------------------------------- entry fields
+
+  type(e: number): ValueType {
+    return this.arena.u8[e + E_TYPE];
+  }
+
+  encoding(e: number): Encoding {
+    return this.arena.u8[e + E_ENCODING];
+  }
+
+  setEncoding(e: number, enc: Encoding): void {
+    this.arena.u8[e + E_ENCODING] = enc;
+  }
+
+  keyLength(e: number): number {
+    return this.arena.u32[(e >>> 2) + 6];
+  }
+
+  keyStart(e: number): number {
+    return e + E_KEY;
+  }
+
+  /** A copy of the key's bytes. */
+  keyBytes(e: number): Uint8Array {
+    const start = e + E_KEY;
+    return this.arena.u8.slice(start, start + this.keyLength(e));
+  }
+
+  /** Value length (strings) or value root (collections). */
+  valueWord(e: number): number {
+    return this.arena.u32[(e >>> 2) + 7];
+  }
+
+  setValueWord(e: number, v: number): void {
+    this.arena.u32[(e >>> 2) + 7] = v;
+  }
+
+  /** Start of a string's inline value bytes. */
+  valueStart(e: number): number {
+    return e + E_KEY + this.arena.u32[(e >>> 2) + 6];
+  }
+
+  lru(e: number): number {
+    return this.arena.u32[(e >>> 2) + 3];
+  }
+
+  setLru(e: number, v: number): void {
+    this.arena.u32[(e >>> 2) + 3] = v;
+  }
+
+  /** Expiry in ms since the epoch, 0 if none. */
+  expireOf(e: number): number {
+    const u32 = this.arena.u32;
+    return u32[(e >>> 2) + 4] * TWO32 + u32[(e >>> 2) + 5];
+  }
+
+  /** Sets or clears (ms = 0) a linked entry's expiry, keeping the table's count of keys with one. */
+  setExpire(db: number, e: number, ms: number): void {
+    const had = this.expireOf(e) !== 0;
+    const u32 = this.arena.u32;
+    u32[(e >>> 2) + 4] = Math.floor(ms / TWO32);
+    u32[(e >>> 2) + 5] = ms % TWO32;
+    const has = ms !== 0;
+    if (had !== has) {
+      const tw = this.table(db) >>> 2;
+      if (has) u32[tw + T_EXPIRES]++;
+      else u32[tw + T_EXPIRES]--;
+    }
+  }
+
+  /** Writes an expiry into a detached entry (link counts it). */
+  setExpireDetached(e: number, ms: number): void {
+    const u32 = this.arena.u32;
+    u32[(e >>> 2) + 4] = Math.floor(ms / TWO32);
+    u32[(e >>> 2) + 5] = ms % TWO32;
+  }
+
+  // ---------------------------------------------------------------- whole-table operations
+
+  /** Frees every key of database `db`. */
+  flush(db: number): number {
+    const t = this.existingTable(db);
+    if (t === 0) return 0;
+    const removed = this.count(db);
+    const a = this.arena;
+    const tw = t >>> 2;
+    for (let which = 0; which < 2; which++) {
+      const size = a.u32[tw + (which === 0 ? T_SIZE0 : T_SIZE1)];
+      if (size === 0) continue;
+      const buckets = a.u32[tw + (which === 0 ? T_BUCKETS0 : T_BUCKETS1)];
+      for (let i = 0; i < size; i++) {
+        let e = a.u32[(buckets >>> 2) + i];
+        while (e !== 0) {
+          const next = a.u32[e >>> 2];
+          this.freeEntry(e);
+          e = next;
+        }
+      }
+      a.free(buckets);
+    }
+    a.free(t);
+    a.u32[(a.u32[a.rootIndex(R_TABLES)] >>> 2) + db] = 0;
+    return removed;
+  }
+
+  /** Swaps two databases (SWAPDB): table pointers only. */
+  swap(a: number, b: number): void {
+    const ar = this.arena;
+    const base = ar.u32[ar.rootIndex(R_TABLES)] >>> 2;
+    const t = ar.u32[base + a];
+    ar.u32[base + a] = ar.u32[base + b];
+    ar.u32[base + b] = t;
+  }
+
+  /** Calls `visit` for every entry of `db`. The callback must not modify the table. */
+  forEach(db: number, visit: (e: number) => void): void {
+    const t = this.existingTable(db);
+    if (t === 0) return;
+    const u32 = this.arena.u32;
+    const tw = t >>> 2;
+    for (let which = 0; which < 2; which++) {
+      const size = u32[tw + (which === 0 ? T_SIZE0 : T_SIZE1)];
+      if (size === 0) continue;
+      const buckets = u32[tw + (which === 0 ? T_BUCKETS0 : T_BUCKETS1)];
+      for (let i = 0; i < size; i++) {
+        let e = u32[(buckets >>> 2) + i];
+        while (e !== 0) {
+          const next = u32[e >>> 2];
+          visit(e);
+          e = next;
+        }
+      }
+    }
+  }
+
+  /**
+   * One SCAN step (Redis's reverse-binary cursor, correct across resizes: every key present for the
+   * whole scan is visited at least once). Visits the entries of one bucket of the smaller table and
+   * the buckets it expands to in the larger; returns the next cursor (0 = done).
+   */
+  scanStep(db: number, cursor: number, visit: (e: number) => void): number {
+    const t = this.existingTable(db);
+    if (t === 0) return 0;
+    const u32 = this.arena.u32;
+    const tw = t >>> 2;
+    let v = cursor >>> 0;
+    const visitBucket = (buckets: number, idx: number) => {
+      let e = u32[(buckets >>> 2) + idx];
+      while (e !== 0) {
+        const next = u32[e >>> 2];
+        visit(e);
+        e = next;
+      }
+    };
+    if (u32[tw + T_REHASH] === IDLE) {
+      const m0 = u32[tw + T_SIZE0] - 1;
+      visitBucket(u32[tw + T_BUCKETS0], v & m0);
+      v = (v | ~m0) >>> 0;
+      v = reverseBits(v);
+      v = (v + 1) >>> 0;
+      v = reverseBits(v);
+      return v;
+    }
+    let small = 0;
+    let large = 1;
+    if (u32[tw + T_SIZE0] > u32[tw + T_SIZE1]) {
+      small = 1;
+      large = 0;
+    }
+    const bs = u32[tw + (small === 0 ? T_BUCKETS0 : T_BUCKETS1)];
+    const bl = u32[tw + (large === 0 ? T_BUCKETS0 : T_BUCKETS1)];
+    const m0 = u32[tw + (small === 0 ? T_SIZE0 : T_SIZE1)] - 1;
+    const m1 = u32[tw + (large === 0 ? T_SIZE0 : T_SIZE1)] - 1;
+    // Buckets of table 0 below rehashIdx are empty; visiting them is harmless.
+    visitBucket(bs, v & m0);
+    do {
+      visitBucket(bl, v & m1);
+      v = ((((v | m0) >>> 0) + 1) & ~m0) | (v & m0);
+      v >>>= 0;
+    } while ((v & (m0 ^ m1)) !== 0);
+    v = (v | ~m0) >>> 0;
+    v = reverseBits(v);
+    v = (v + 1) >>> 0;
+    v = reverseBits(v);
+    return v;
+  }
+
+  /** A random entry of `db` (0 if empty): a random non-empty bucket, then a random chain element. */
+  randomEntry(db: number): number {
+    if (this.count(db) === 0) return 0;
+    const t = this.existingTable(db);
+    const u32 = this.arena.u32;
+    const tw = t >>> 2;
+    for (;;) {
+      const rehashing = u32[tw + T_REHASH] !== IDLE;
+      const s0 = u32[tw + T_SIZE0];
+      const s1 = rehashing ? u32[tw + T_SIZE1] : 0;
+      let idx = Math.floor(Math.random() * (s0 + s1));
+      let buckets: number;
+      if (idx < s0) buckets = u32[tw + T_BUCKETS0];
+      else {
+        buckets = u32[tw + T_BUCKETS1];
+        idx -= s0;
+      }
+      let e = u32[(buckets >>> 2) + idx];
+      if (e === 0) continue;
+      let len = 0;
+      for (let c = e; c !== 0; c = u32[c >>> 2]) len++;
+      let pick = Math.floor(Math.random() * len);
+      while (pick-- > 0) e = u32[e >>> 2];
+      return e;
+    }
+  }
+
+  /**
+   * Active expiry for one database: scans buckets from the table's cursor, deleting keys whose time
+   * has passed, until `maxBuckets` buckets were visited. Calls `onExpired(keyCopy)` before each delete
+   * so the caller can propagate it. Returns [visited keys with a TTL, expired].
+   */
+  expireCycle(db: number, now: number, maxBuckets: number, onExpired: (e: number) => void): [number, number] {
+    const t = this.existingTable(db);
+    if (t === 0 || this.arena.u32[(t >>> 2) + T_EXPIRES] === 0) return [0, 0];
+    let sampled = 0;
+    let expired = 0;
+    const doomed: number[] = [];
+    let cursor = this.arena.u32[(t >>> 2) + T_EXPIRE_CURSOR];
+    for (let i = 0; i < maxBuckets; i++) {
+      cursor = this.scanStep(db, cursor, (e) => {
+        const at = this.expireOf(e);
+        if (at === 0) return;
+        sampled++;
+        if (at <= now) doomed.push(e);
+      });
+      if (cursor === 0) break;
+    }
+    for (const e of doomed) {
+      onExpired(e);
+      this.remove(db, e);
+      expired++;
+    }
+    const t2 = this.existingTable(db);
+    if (t2 !== 0) this.arena.u32[(t2 >>> 2) + T_EXPIRE_CURSOR] = cursor;
+    return [sampled, expired];
+  }
+
+  /** Moves a few buckets of an in-progress rehash (for idle time, as Redis's cron does). */
+  rehashSome(db: number, steps: number): void {
+    const t = this.existingTable(db);
+    if (t === 0) return;
+    for (let i = 0; i < steps; i++) this.rehashStep(t);
+  }
+
+  // ---------------------------------------------------------------- resizing
+
+  private expandIfNeeded(t: number): void {
+    const u32 = this.arena.u32;
+    const tw = t >>> 2;
+    if (u32[tw + T_REHASH] !== IDLE) return;
+    const used = u32[tw + T_USED0];
+    const size = u32[tw + T_SIZE0];
+    if (used >= size) this.startRehash(t, nextPow2(used * 2));
+  }
+
+  private shrinkIfNeeded(t: number): void {
+    const u32 = this.arena.u32;
+    const tw = t >>> 2;
+    if (u32[tw + T_REHASH] !== IDLE) return;
+    const used = u32[tw + T_USED0];
+    const size = u32[tw + T_SIZE0];
+    if (size > INITIAL_SIZE && used * 10 < size) this.startRehash(t, Math.max(INITIAL_SIZE, nextPow2(used)));
+  }
+
+  private startRehash(t: number, size: number): void {
+    const buckets = this.arena.allocZeroed(size * 4);
+    const u32 = this.arena.u32;
+    const tw = t >>> 2;
+    u32[tw + T_SIZE1] = size;
+    u32[tw + T_BUCKETS1] = buckets;
+    u32[tw + T_USED1] = 0;
+    u32[tw + T_REHASH] = 0;
+  }
+
+  /** Moves one non-empty bucket (visiting at most 10 empty ones) from table 0 to table 1. */
+  private rehashStep(t: number): void {
+    const a = this.arena;
+    const u32 = a.u32;
+    const tw = t >>> 2;
+    let idx = u32[tw + T_REHASH];
+    if (idx === IDLE) return;
+    const size0 = u32[tw + T_SIZE0];
+    const b0 = u32[tw + T_BUCKETS0] >>> 2;
+    const size1 = u32[tw + T_SIZE1];
+    const b1 = u32[tw + T_BUCKETS1] >>> 2;
+    let empty = 10;
+    while (idx < size0 && u32[b0 + idx] === 0) {
+      idx++;
+      if (--empty === 0) break;
+    }
+    if (idx < size0) {
+      let e = u32[b0 + idx];
+      while (e !== 0) {
+        const next = u32[e >>> 2];
+        const slot = b1 + (u32[(e >>> 2) + 1] & (size1 - 1));
+        u32[e >>> 2] = u32[slot];
+        u32[slot] = e;
+        u32[tw + T_USED0]--;
+        u32[tw + T_USED1]++;
+        e = next;
+      }
+      u32[b0 + idx] = 0;
+      idx++;
+    }
+    if (idx >= size0) {
+      a.free(b0 << 2);
+      u32[tw + T_SIZE0] = size1;
+      u32[tw + T_BUCKETS0] = b1 << 2;
+      u32[tw + T_USED0] = u32[tw + T_USED1];
+      u32[tw + T_SIZE1] = 0;
+      u32[tw + T_BUCKETS1] = 0;
+      u32[tw + T_USED1] = 0;
+      u32[tw + T_REHASH] = IDLE;
+    } else {
+      u32[tw + T_REHASH] = idx;
+    }
+  }
+}
+
+function nextPow2(n: number): number {
+  let s = INITIAL_SIZE;
+  while (s < n) s *= 2;
+  return s;
+}
+
+function reverseBits(v: number): number {
+  v = ((v >>> 1) & 0x55555555) | ((v & 0x55555555) << 1);
+  v = ((v >>> 2) & 0x33333333) | ((v & 0x33333333) << 2);
+  v = ((v >>> 4) & 0x0f0f0f0f) | ((v & 0x0f0f0f0f) << 4);
+  v = ((v >>> 8) & 0x00ff00ff) | ((v & 0x00ff00ff) << 8);
+  v = (v >>> 16) | (v << 16);
+  return v >>> 0;
+}
