@@ -1,0 +1,102 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import Redis from 'ioredis';
+import { createClient } from 'redis';
+import { MODES, startTessera } from './modes.js';
+
+function hasBinary(name: string): boolean {
+  try {
+    execFileSync('which', [name], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+for (const mode of MODES) {
+  describe(`clients against Tessera, ${mode.name}`, () => {
+    let server: Awaited<ReturnType<typeof startTessera>>;
+    beforeAll(async () => {
+      server = await startTessera(mode.options);
+    });
+    afterAll(async () => {
+      await server.close();
+    });
+
+    it('ioredis reads and writes strings, pipelines and binary values', async () => {
+      const r = new Redis({ host: '127.0.0.1', port: server.port, lazyConnect: true, maxRetriesPerRequest: 0 });
+      await r.connect();
+      try {
+        expect(await r.set('greeting', 'hello')).toBe('OK');
+        expect(await r.get('greeting')).toBe('hello');
+        expect(await r.incr('counter')).toBe(1);
+        expect(await r.incrby('counter', 41)).toBe(42);
+        expect(await r.mset('a', '1', 'b', '2', '{t}x', '3')).toBe('OK');
+        expect(await r.mget('a', 'b', '{t}x', 'nope')).toEqual(['1', '2', '3', null]);
+        const binary = Buffer.from([0, 1, 2, 13, 10, 255, 0]);
+        await r.set(Buffer.from([0xff, 0x00, 0x0d, 0x0a]), binary);
+        expect(await r.getBuffer(Buffer.from([0xff, 0x00, 0x0d, 0x0a]))).toEqual(binary);
+        const pipe = r.pipeline();
+        for (let i = 0; i < 1000; i++) pipe.set(`p:${i}`, `v${i}`);
+        for (let i = 0; i < 1000; i++) pipe.get(`p:${i}`);
+        const results = await pipe.exec();
+        expect(results!.length).toBe(2000);
+        for (let i = 0; i < 1000; i++) expect(results![1000 + i][1]).toBe(`v${i}`);
+        expect(await r.expire('greeting', 100)).toBe(1);
+        expect(await r.ttl('greeting')).toBe(100);
+        expect(await r.del('a', 'b', '{t}x', 'nope')).toBe(3);
+        expect(await r.exists('a', 'b')).toBe(0);
+      } finally {
+        r.disconnect();
+      }
+    });
+
+    it('ioredis moves large values intact (larger than a ring message)', async () => {
+      const r = new Redis({ host: '127.0.0.1', port: server.port, lazyConnect: true });
+      await r.connect();
+      try {
+        const big = Buffer.alloc(6 * 1024 * 1024);
+        for (let i = 0; i < big.length; i++) big[i] = (i * 31) & 255;
+        expect(await r.set('big', big)).toBe('OK');
+        const back = await r.getBuffer('big');
+        expect(back!.length).toBe(big.length);
+        expect(back!.equals(big)).toBe(true);
+        expect(await r.strlen('big')).toBe(big.length);
+      } finally {
+        r.disconnect();
+      }
+    });
+
+    it('node-redis reads and writes strings in RESP2', async () => {
+      const c = createClient({ socket: { host: '127.0.0.1', port: server.port } });
+      await c.connect();
+      try {
+        expect(await c.set('nr', 'value')).toBe('OK');
+        expect(await c.get('nr')).toBe('value');
+        expect(await c.incrBy('nr:count', 5)).toBe(5);
+        expect(await c.mGet(['nr', 'nr:missing'])).toEqual(['value', null]);
+        expect(await c.ping()).toBe('PONG');
+        expect(await c.dbSize()).toBeGreaterThan(0);
+      } finally {
+        await c.quit();
+      }
+    });
+
+    it.runIf(hasBinary('redis-cli'))('redis-cli talks to it', () => {
+      const cli = (...args: string[]) => execFileSync('redis-cli', ['-p', String(server.port), ...args], { encoding: 'utf8' }).trim();
+      expect(cli('SET', 'cli', 'works')).toBe('OK');
+      expect(cli('GET', 'cli')).toBe('works');
+      expect(cli('INCR', 'cli:n')).toBe('1');
+      expect(cli('PING')).toBe('PONG');
+    });
+
+    it.runIf(hasBinary('redis-benchmark'))('redis-benchmark -t set,get,incr,mset completes', () => {
+      const out = execFileSync(
+        'redis-benchmark',
+        ['-p', String(server.port), '-t', 'set,get,incr,mset', '-n', '20000', '-r', '100000', '-q', '-c', '20'],
+        { encoding: 'utf8', timeout: 120000 },
+      );
+      for (const test of ['SET', 'GET', 'INCR', 'MSET']) expect(out).toMatch(new RegExp(`${test}.*requests per second`));
+    });
+  });
+}

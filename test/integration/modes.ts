@@ -1,0 +1,17 @@
+/** The execution modes every integration test runs in: inline and worker threads, each parser. */
+export interface Mode {
+  name: string;
+  options: Record<string, string | number>;
+}
+
+export const MODES: Mode[] = [
+  { name: 'inline (--threads 0)', options: { threads: 0 } },
+  { name: 'workers (--threads 2)', options: { threads: 2 } },
+  { name: 'inline, TypeScript parser', options: { threads: 0, parser: 'typescript' } },
+  { name: 'workers, TypeScript parser', options: { threads: 2, parser: 'typescript' } },
+];
+
+export async function startTessera(options: Record<string, string | number>): Promise<{ host: string; port: number; close(): Promise<void> }> {
+  const mod = (await import('../../dist/index.js')) as typeof import('../../src/index.js');
+  return mod.startServer({ port: 0, bind: '127.0.0.1', loglevel: 'warning', ...options });
+}
