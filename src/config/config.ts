@@ -55,6 +55,11 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     values: ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'],
   },
   { name: 'maxmemory-samples', kind: 'int', default: 5, min: 1, max: MAX_INT },
+  { name: 'maxmemory-eviction-tenacity', kind: 'int', default: 10, min: 0, max: 100 },
+  { name: 'maxmemory-clients', kind: 'memory', default: 0, min: 0, max: MAX_LL },
+  { name: 'repl-backlog-size', kind: 'memory', default: 1024 * 1024, min: 1, max: MAX_LL },
+  { name: 'enable-debug-command', kind: 'enum', default: 'no', values: ['no', 'yes', 'local'], immutable: true },
+  { name: 'enable-protected-configs', kind: 'enum', default: 'no', values: ['no', 'yes', 'local'], immutable: true },
   { name: 'lfu-log-factor', kind: 'int', default: 10, min: 0, max: MAX_INT },
   { name: 'lfu-decay-time', kind: 'int', default: 1, min: 0, max: MAX_INT },
   { name: 'hz', kind: 'int', default: 10, min: 0, max: MAX_INT },
@@ -72,7 +77,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   { name: 'lazyfree-lazy-expire', kind: 'bool', default: false },
   { name: 'lazyfree-lazy-eviction', kind: 'bool', default: false },
   { name: 'lazyfree-lazy-server-del', kind: 'bool', default: false },
-  { name: 'hash-max-listpack-entries', kind: 'int', default: 128, min: 0, max: MAX_LL, aliases: ['hash-max-ziplist-entries'] },
+  { name: 'hash-max-listpack-entries', kind: 'int', default: 512, min: 0, max: MAX_LL, aliases: ['hash-max-ziplist-entries'] },
   { name: 'hash-max-listpack-value', kind: 'int', default: 64, min: 0, max: MAX_LL, aliases: ['hash-max-ziplist-value'] },
   { name: 'list-max-listpack-size', kind: 'int', default: -2, min: -5, max: MAX_INT, aliases: ['list-max-ziplist-size'] },
   { name: 'list-compress-depth', kind: 'int', default: 0, min: 0, max: MAX_INT },
@@ -169,15 +174,20 @@ export class Config {
   /** Applies redis.conf text: one directive per line, `#` comments, quoted arguments. */
   loadText(text: string): void {
     const lines = text.split(/\r?\n/);
+    let savedLines = 0;
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i].trim();
       if (line === '' || line.startsWith('#')) continue;
       const words = splitConfigLine(line);
       if (words === null) throw new ConfigError(`Unbalanced quotes in configuration line ${i + 1}`);
       const [name, ...rest] = words;
-      if (name.toLowerCase() === 'include') continue;
+      const lower = name.toLowerCase();
+      if (lower === 'include') continue;
       try {
-        this.setFromText(name, rest.join(' '), true);
+        if (!findParam(lower)) throw new ConfigError('Bad directive or wrong number of arguments');
+        // Several `save` lines add up (the first replaces the default), as in redis.conf.
+        const value = lower === 'save' && savedLines++ > 0 && rest.join(' ') !== '' ? `${this.string('save')} ${rest.join(' ')}`.trim() : rest.join(' ');
+        this.setFromText(name, value, true);
       } catch (e) {
         throw new ConfigError(`*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line ${i + 1}\n>>> '${line}'\n${(e as Error).message}`);
       }

@@ -38,3 +38,14 @@ export class TesseraError extends Error {
     super(message);
   }
 }
+
+/** Connection and server commands (AUTH, HELLO, getPositiveLong/getInt parsing, subcommand dispatch). */
+export const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
+export const NOPROTO = 'NOPROTO unsupported protocol version';
+export const NOT_POSITIVE_LONG = 'ERR value is out of range, must be positive';
+export const NOT_INT_RANGE = 'ERR value is out of range, value must between -2147483648 and 2147483647';
+
+/** Redis's addReplySubcommandSyntaxError: a known subcommand with the wrong arguments, or an unknown one. */
+export function subcommandSyntaxError(sub: string, command: string): string {
+  return `ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`;
+}

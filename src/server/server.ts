@@ -9,7 +9,7 @@ import os from 'node:os';
 import { Config, type ConfigValue } from '../config/config.js';
 import { Args } from '../protocol/args.js';
 import { Reply } from '../protocol/reply.js';
-import { parseRequests, protocolErrorText, parserKind } from '../protocol/resp-parser.js';
+import { parseRequests, protocolErrorText, parserKind, setParserKind } from '../protocol/resp-parser.js';
 import { WRONG_ARITY, unknownCommand, unknownSubcommand } from '../protocol/errors.js';
 import { ShardArena } from '../storage/arena.js';
 import { ShardKeyspace } from '../storage/keyspace.js';
@@ -28,10 +28,11 @@ import { Client, DISCARD, ReplyMode } from './client.js';
 import { WorkerPool, type ReplySink } from './worker-pool.js';
 import { Logger } from './logger.js';
 import { ServerStats } from './server-stats.js';
+import { recordSlow } from './slowlog.js';
+import { recordCommandLatency } from './latency.js';
+import { TESSERA_VERSION, REDIS_VERSION } from '../version.js';
 
-export const TESSERA_VERSION = '0.1.0';
-/** The Redis version Tessera reports (INFO redis_version, HELLO): clients pick features by it. */
-export const REDIS_VERSION = '7.0.15';
+export { TESSERA_VERSION, REDIS_VERSION };
 
 const INFLIGHT_SLOTS = 1 << 16;
 const PARSE_WORDS = 64 * 1024;
@@ -91,7 +92,7 @@ export class Server implements ReplySink {
   private readonly scratch = new Reply(64 * 1024);
   private readonly args = new Args();
   private parseOut = new Uint32Array(PARSE_WORDS);
-  private readonly keyIdx = new Int32Array(1024);
+  private keyIdx = new Int32Array(1024);
   private readonly touched = new Set<Client>();
   private readonly stalled = new Set<Client>();
   private readonly expiry: ActiveExpiry | null;
@@ -102,6 +103,7 @@ export class Server implements ReplySink {
     this.config = config;
     this.log = new Logger(config);
     this.runId = randomHex(40);
+    setParserKind(config.string('parser') as 'auto' | 'native' | 'typescript');
     this.table = new CommandTable();
     const byName = commandImplsByName();
     this.impls = this.table.specs.map((s) => byName.get(s.name));
@@ -317,9 +319,20 @@ export class Server implements ReplySink {
       for (let k = 0; k < count; k++) {
         const argc = out[w];
         this.args.reset(client.input, out, w + 1, argc);
-        this.dispatch(client, this.args);
+        if (!this.dispatch(client, this.args)) {
+          // Paused for writes: this command and the rest wait, re-encoded ahead of the unparsed input.
+          this.requeue(client, out, w, count - k, consumed);
+          this.stall(client);
+          return;
+        }
         w += 1 + argc * 2;
         if (client.closed) return;
+        if (client.closeAfterReply) {
+          // QUIT (or a kill): nothing after it runs, as in Redis.
+          client.inputStart = client.inputEnd = 0;
+          client.input = EMPTY;
+          return;
+        }
       }
       client.inputStart = consumed;
       if (error !== 0) {
@@ -344,6 +357,7 @@ export class Server implements ReplySink {
     }
   }
 
+  /** CLIENT PAUSE ALL in force: nothing is parsed until it ends. */
   private isPaused(client: Client): boolean {
     if (this.pausedUntil === 0) return false;
     if (Date.now() >= this.pausedUntil) {
@@ -354,44 +368,94 @@ export class Server implements ReplySink {
     return !this.pauseWritesOnly;
   }
 
+  /** enable-debug-command: 'yes', or 'local' for loopback and unix socket connections. */
+  private protectedAllowed(client: Client): boolean {
+    const mode = this.config.string('enable-debug-command');
+    return mode === 'yes' || (mode === 'local' && isLoopback(client.socket.remoteAddress ?? ''));
+  }
+
+  /** CLIENT PAUSE WRITE in force and `spec` may write: the command waits. */
+  private isWritePaused(spec: CommandSpec): boolean {
+    if (this.pausedUntil === 0 || !this.pauseWritesOnly) return false;
+    if (Date.now() >= this.pausedUntil) {
+      this.pausedUntil = 0;
+      return false;
+    }
+    return spec.flags.includes('write') || spec.flags.includes('may_replicate');
+  }
+
+  /** CLIENT UNPAUSE. */
+  unpause(): void {
+    this.pausedUntil = 0;
+    this.pauseWritesOnly = false;
+    if (this.stalled.size > 0) setImmediate(() => this.resumeStalled());
+  }
+
+  /**
+   * Puts `n` parsed commands (from word `w` of `out`) back in front of the client's unparsed input
+   * (from `consumed`), as RESP. Rare path: only a write pause stops a batch midway.
+   */
+  private requeue(client: Client, out: Uint32Array, w: number, n: number, consumed: number): void {
+    const parts: Buffer[] = [];
+    for (let k = 0; k < n; k++) {
+      const argc = out[w];
+      parts.push(Buffer.from(`*${argc}\r\n`));
+      for (let i = 0; i < argc; i++) {
+        const off = out[w + 1 + 2 * i];
+        const len = out[w + 2 + 2 * i];
+        parts.push(Buffer.from(`$${len}\r\n`), Buffer.from(client.input.subarray(off, off + len)), CRLF);
+      }
+      w += 1 + argc * 2;
+    }
+    parts.push(Buffer.from(client.input.subarray(consumed, client.inputEnd)));
+    client.input = Buffer.concat(parts);
+    client.inputStart = 0;
+    client.inputEnd = client.input.length;
+  }
+
   private stall(client: Client): void {
     client.stalled = true;
     this.stalled.add(client);
   }
 
-  /** Runs or enqueues one command. */
-  private dispatch(client: Client, args: Args): void {
+  /** Runs or enqueues one command; false when a write pause holds it back (nothing was done). */
+  private dispatch(client: Client, args: Args): boolean {
     const spec = this.table.lookup(args);
     if (spec === undefined) {
       this.rejectInline(client, unknownCommand(args.text(0), collectArgs(args)), null);
-      return;
+      return true;
     }
     let target: CommandSpec = spec;
     if (spec.subcommands && spec.subcommands.length > 0) {
       if (args.argc < 2) {
         this.rejectInline(client, WRONG_ARITY(spec.name), spec);
-        return;
+        return true;
       }
       const sub = this.table.lookupSubcommand(spec, args);
       if (sub === undefined) {
-        this.rejectInline(client, unknownSubcommand(args.text(1), spec.name), spec);
-        return;
+        this.rejectInline(client, unknownSubcommand(args.text(1), spec.name), null);
+        return true;
       }
       target = sub;
     }
     if (!this.table.arityOk(target, args.argc)) {
       this.rejectInline(client, WRONG_ARITY(target.name), target);
-      return;
+      return true;
     }
     if (!client.authenticated && !target.flags.includes('no_auth')) {
       this.rejectInline(client, 'NOAUTH Authentication required.', target);
-      return;
+      return true;
     }
     const impl = this.impls[target.id] ?? this.impls[spec.id];
     if (impl === undefined) {
       this.rejectInline(client, unknownCommand(args.text(0), collectArgs(args)), null);
-      return;
+      return true;
     }
+    if (target.flags.includes('protected') && !this.protectedAllowed(client)) {
+      this.rejectInline(client, PROTECTED_COMMAND(target.name.split('|')[0].toUpperCase()), target);
+      return true;
+    }
+    if (this.isWritePaused(target)) return false;
     client.lastCommand = target.name;
     client.commands++;
     this.stats.commandsProcessed++;
@@ -399,14 +463,15 @@ export class Server implements ReplySink {
     if (route === 'main') {
       const run = typeof impl.route === 'function' ? (impl as { main: import('../commands/handler.js').MainHandler }).main : (impl.run as import('../commands/handler.js').MainHandler);
       this.runMain(client, target, run);
-      return;
+      return true;
     }
     const run = impl.run as import('../commands/handler.js').ShardHandler;
     if (this.workers === null) {
       this.runInline(client, target, run, client.db);
-      return;
+      return true;
     }
     this.dispatchToWorkers(client, target, run, route, args);
+    return true;
   }
 
   private runMain(client: Client, spec: CommandSpec, run: import('../commands/handler.js').MainHandler): void {
@@ -427,8 +492,16 @@ export class Server implements ReplySink {
       reply.error(`ERR internal error: ${(err as Error).message}`);
       this.log.warning(`command ${spec.name} failed: ${(err as Error).stack}`);
     }
-    this.mainStats.record(spec.id, Math.round((performance.now() - start) * 1000));
+    const usec = Math.round((performance.now() - start) * 1000);
+    this.mainStats.record(spec.id, usec);
+    this.afterCommand(client, spec, ctx.args, usec);
     this.finishInline(client, spec);
+  }
+
+  /** Per-command hooks with the command's duration: latency histograms and monitor, slowlog. */
+  private afterCommand(client: Client, spec: CommandSpec, args: Args | null, usec: number): void {
+    recordCommandLatency(this, spec, usec);
+    if (args !== null) recordSlow(this, client, args, usec);
   }
 
   private runInline(client: Client, spec: CommandSpec, run: import('../commands/handler.js').ShardHandler, db: number): void {
@@ -440,7 +513,8 @@ export class Server implements ReplySink {
     reply.clear();
     reply.resp = client.resp;
     ctx.reply = reply;
-    execute(ctx, spec.id, run, this.mainStats);
+    const usec = execute(ctx, spec.id, run, this.mainStats);
+    this.afterCommand(client, spec, ctx.args, usec);
     this.finishInline(client, spec);
   }
 
@@ -475,7 +549,11 @@ export class Server implements ReplySink {
     let multi = route === 'all';
     let n = 0;
     if (!multi) {
+      if (this.keyIdx.length < args.argc) this.keyIdx = new Int32Array(args.argc * 2);
       n = keyPositions(spec, args, this.keyIdx);
+      // Arguments that do not fit the key specs: the handler replies with the error, but it may
+      // still look at any argument as a key, so every shard is held.
+      if (n < 0) multi = true;
       for (let k = 0; k < n; k++) {
         const w = pool.workerOfShard(this.slotToShard[slotOf(args, this.keyIdx[k])]);
         if (worker === -1) worker = w;
@@ -496,7 +574,7 @@ export class Server implements ReplySink {
     }
     // Several workers: hold them all, then run here with their shards to ourselves.
     const ws: number[] = [];
-    if (route === 'all') for (let w = 0; w < pool.links.length; w++) ws.push(w);
+    if (route === 'all' || n < 0) for (let w = 0; w < pool.links.length; w++) ws.push(w);
     else {
       for (let k = 0; k < n; k++) {
         const w = pool.workerOfShard(this.slotToShard[slotOf(args, this.keyIdx[k])]);
@@ -514,8 +592,9 @@ export class Server implements ReplySink {
     reply.clear();
     reply.resp = client.resp;
     ctx.reply = reply;
-    execute(ctx, spec.id, run, this.mainStats);
+    const usec = execute(ctx, spec.id, run, this.mainStats);
     pool.release(hold);
+    this.afterCommand(client, spec, ctx.args, usec);
     if (reply.pos > 0 && reply.buf[0] === 45) this.countFailure(reply.buf, 0, reply.pos, spec);
     this.fillSlot(client, slot, reply.buf, 0, reply.pos);
   }
@@ -528,13 +607,15 @@ export class Server implements ReplySink {
   }
 
   /** ReplySink: a reply from a worker. Hot path. */
-  deliver(reqId: number, bytes: Uint8Array, start: number, end: number): void {
+  deliver(reqId: number, usec: number, bytes: Uint8Array, start: number, end: number, slowArgs: Args | null): void {
     const idx = reqId & (INFLIGHT_SLOTS - 1);
     const client = this.inflightClient[idx];
     this.inflightClient[idx] = undefined;
     this.inflightCount--;
     if (client === undefined) return;
-    if (end > start && bytes[start] === 45) this.countFailure(bytes, start, end, this.table.specs[this.inflightSpec[idx]]);
+    const spec = this.table.specs[this.inflightSpec[idx]];
+    this.afterCommand(client, spec, slowArgs, usec);
+    if (end > start && bytes[start] === 45) this.countFailure(bytes, start, end, spec);
     this.fillSlot(client, this.inflightSlot[idx], bytes, start, end);
   }
 
@@ -604,7 +685,9 @@ export class Server implements ReplySink {
     }
     this.touched.clear();
     if (pool && pool.inFlight() > 0) pool.arm(this.onWorkerWake);
-    if (this.stalled.size > 0) setImmediate(() => this.resumeStalled());
+    // Stalled clients wait for the pause to end (cron or CLIENT UNPAUSE resumes them); others
+    // (a client stalled behind its own in-flight input) retry on the next turn.
+    if (this.stalled.size > 0 && this.pausedUntil === 0) setImmediate(() => this.resumeStalled());
   }
 
   private readonly onWorkerWake = (): void => {
@@ -696,6 +779,9 @@ export class Server implements ReplySink {
 }
 
 const EMPTY = Buffer.alloc(0);
+const PROTECTED_COMMAND = (name: string) =>
+  `ERR ${name} command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`;
+const CRLF = Buffer.from('\r\n');
 const PROTECTED_MODE_ERROR =
   '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command \'CONFIG SET protected-mode no\' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. 3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n';
 

@@ -16,12 +16,15 @@ import {
   RequestKind,
   type WorkerStartup,
 } from '../shard/messages.js';
-import type { Args } from '../protocol/args.js';
 import { CommandStats } from '../shard/command-stats.js';
+import { Args } from '../protocol/args.js';
 
 export interface ReplySink {
-  /** A reply for request `reqId`: bytes[start, end) are valid only during the call. */
-  deliver(reqId: number, bytes: Uint8Array, start: number, end: number): void;
+  /**
+   * A reply for request `reqId` that ran `usec` us: bytes[start, end) are valid only during the call.
+   * `slowArgs` holds the command's arguments when it was slower than the slowlog threshold.
+   */
+  deliver(reqId: number, usec: number, bytes: Uint8Array, start: number, end: number, slowArgs: Args | null): void;
 }
 
 class WorkerLink {
@@ -167,6 +170,22 @@ export class WorkerPool {
     Atomics.notify(this.holds, 2 * slot + 1);
   }
 
+  private readonly slowArgs = new Args();
+  private slowWords = new Uint32Array(64);
+
+  /** A slow command's arguments sent back with its reply (messages.ts layout), as an Args view into the ring. */
+  private decodeSlowArgs(ring: ByteRing, at: number): Args {
+    const argc = ring.u32[at >>> 2];
+    let pos = at + 4 + 4 * argc;
+    for (let i = 0; i < argc; i++) {
+      const len = ring.u32[(at >>> 2) + 1 + i];
+      this.slowWords[2 * i] = pos;
+      this.slowWords[2 * i + 1] = len;
+      pos += len;
+    }
+    return this.slowArgs.reset(ring.u8, this.slowWords, 0, argc);
+  }
+
   /** Delivers every reply available now; returns how many. Hot path. */
   drain(): number {
     let n = 0;
@@ -177,15 +196,20 @@ export class WorkerPool {
         if (off < 0) break;
         const len = ring.lengthAt(off);
         const reqId = ring.u32[off >>> 2] >>> 0;
+        const usec = ring.u32[(off >>> 2) + 1];
         if (reqId & BIG_REPLY_FLAG) {
           let msg = receiveMessageOnPort(link.port);
           while (!msg) msg = receiveMessageOnPort(link.port);
           const bytes = msg.message as Uint8Array;
           ring.advance();
           link.inFlight--;
-          this.sink.deliver(reqId & ~BIG_REPLY_FLAG, bytes, 0, bytes.length);
+          const slow = len > 12 ? this.decodeSlowArgs(ring, off + 12) : null;
+          this.sink.deliver(reqId & ~BIG_REPLY_FLAG, usec, bytes, 0, bytes.length, slow);
         } else {
-          this.sink.deliver(reqId, ring.u8, off + 4, off + len);
+          const n = ring.u32[(off >>> 2) + 2];
+          const end = off + 12 + n;
+          const slow = len > 12 + n ? this.decodeSlowArgs(ring, (end + 3) & ~3) : null;
+          this.sink.deliver(reqId, usec, ring.u8, off + 12, end, slow);
           ring.advance();
           link.inFlight--;
         }

@@ -7,7 +7,8 @@ import type { ExecContext } from '../commands/context.js';
 import type { ShardHandler } from '../commands/handler.js';
 import type { CommandStats } from './command-stats.js';
 
-export function execute(ctx: ExecContext, specId: number, run: ShardHandler, stats: CommandStats): void {
+/** Returns the command's duration in us (also recorded in `stats`). */
+export function execute(ctx: ExecContext, specId: number, run: ShardHandler, stats: CommandStats): number {
   const start = performance.now();
   ctx.now = Date.now();
   const mark = ctx.reply.pos;
@@ -23,5 +24,7 @@ export function execute(ctx: ExecContext, specId: number, run: ShardHandler, sta
       console.error('tessera: command failed', e);
     }
   }
-  stats.record(specId, Math.round((performance.now() - start) * 1000));
+  const usec = Math.round((performance.now() - start) * 1000);
+  stats.record(specId, usec);
+  return usec;
 }

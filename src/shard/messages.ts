@@ -7,7 +7,9 @@
  *   kind HOLD: [0] hold id, [1] kind; the worker parks until the hold is released.
  *   kind BIG: [0] request id, [1] kind; the real payload (a request message) comes over the worker's
  *   MessagePort, for payloads larger than the ring's maxPayload.
- * Reply ring message: [0] request id, then the reply's RESP bytes. Kind BIG_REPLY is flagged by a
+ * Reply ring message: [0] request id, [1] execution time in us, [2] n, then n bytes of RESP reply;
+ *   when the command was slower than the slowlog threshold, its arguments follow to the end of the
+ *   message: [argc] [argc lengths] [bytes] (u32 aligned start). Kind BIG_REPLY is flagged by a
  *   request id with the high bit set: the bytes come over the MessagePort.
  * Hold table (Int32Array, HOLD_SLOTS pairs): [2s] workers parked on hold slot s, [2s+1] id of the last
  *   hold released on slot s. A worker parked on hold h waits until word 2s+1 >= h (ids only grow).

@@ -7,6 +7,7 @@
  *   3 lfu-decay-time                  4 hz                                  5 active-expire-effort
  *   6 maxmemory (MiB, rounded up; 0 = none)   7 shared integers allowed (1/0)
  *   8 proto-max-bulk-len (low 31 bits; values above 2 GiB saturate)
+ *   9 slowlog threshold in us (-1 = slowlog off): workers send a slow command's arguments back
  */
 export const enum Setting {
   ActiveExpire = 0,
@@ -18,6 +19,7 @@ export const enum Setting {
   MaxmemoryMiB = 6,
   SharedIntegers = 7,
   ProtoMaxBulkLen = 8,
+  SlowlogThresholdUsec = 9,
 }
 const WORDS = 16;
 

@@ -10,7 +10,7 @@ import { ShardArena } from '../storage/arena.js';
 import { ShardKeyspace } from '../storage/keyspace.js';
 import { ExecContext } from '../commands/context.js';
 import { Reply } from '../protocol/reply.js';
-import { SharedSettings } from './shared-settings.js';
+import { SharedSettings, Setting } from './shared-settings.js';
 import { CommandStats } from './command-stats.js';
 import { execute } from './executor.js';
 import { shardHandlersByName } from '../commands/registry.js';
@@ -51,30 +51,59 @@ function runRequest(buf: Uint8Array, u32: Uint32Array, off: number): void {
   reply.resp = ((meta >>> 8) & 255) === 3 ? 3 : 2;
   reply.clear();
   const run = handlers[specId];
-  if (run) execute(ctx, specId, run, stats);
+  let usec = 0;
+  if (run) usec = execute(ctx, specId, run, stats);
   else reply.error('ERR command not executable on a shard worker');
-  sendReply(reqId);
+  sendReply(reqId, usec);
 }
 
-function sendReply(reqId: number): void {
-  const size = 4 + reply.pos;
-  if (size > replies.maxPayload) {
+function sendReply(reqId: number, usec: number): void {
+  const threshold = settings.get(Setting.SlowlogThresholdUsec);
+  const argBytes = threshold >= 0 && usec >= threshold ? slowArgsSize() : 0;
+  if (12 + reply.pos + argBytes > replies.maxPayload) {
     const copy = new Uint8Array(reply.buf.subarray(0, reply.pos));
     startup.port.postMessage(copy, [copy.buffer]);
-    writeReply(reqId | BIG_REPLY_FLAG, 0);
+    writeReply(reqId | BIG_REPLY_FLAG, usec, 0, argBytes > replies.maxPayload - 12 ? 0 : argBytes);
     return;
   }
-  writeReply(reqId, reply.pos);
+  writeReply(reqId, usec, reply.pos, argBytes);
 }
 
-function writeReply(reqId: number, n: number): void {
-  let at = replies.reserve(4 + n);
+/** Bytes needed to send the running command's arguments back for the slowlog (at most 32 kept, as Redis). */
+function slowArgsSize(): number {
+  const a = ctx.args;
+  const argc = Math.min(a.argc, 32);
+  let n = 4 + 4 * argc;
+  for (let i = 0; i < argc; i++) n += Math.min(a.length(i), 128);
+  return n;
+}
+
+function writeReply(reqId: number, usec: number, n: number, argBytes: number): void {
+  const pad = (4 - (n & 3)) & 3;
+  const size = 12 + n + (argBytes > 0 ? pad + argBytes : 0);
+  let at = replies.reserve(size);
   while (at < 0) {
-    replies.waitForSpace(5);
-    at = replies.reserve(4 + n);
+    replies.waitForSpace(size + 1);
+    at = replies.reserve(size);
   }
-  replies.u32[at >>> 2] = reqId >>> 0;
-  if (n > 0) replies.u8.set(reply.buf.subarray(0, n), at + 4);
+  const w = at >>> 2;
+  replies.u32[w] = reqId >>> 0;
+  replies.u32[w + 1] = usec >>> 0;
+  replies.u32[w + 2] = n;
+  if (n > 0) replies.u8.set(reply.buf.subarray(0, n), at + 12);
+  if (argBytes > 0) {
+    const a = ctx.args;
+    const argc = Math.min(a.argc, 32);
+    let p = at + 12 + n + pad;
+    replies.u32[p >>> 2] = argc;
+    for (let i = 0; i < argc; i++) replies.u32[(p >>> 2) + 1 + i] = Math.min(a.length(i), 128);
+    p += 4 + 4 * argc;
+    for (let i = 0; i < argc; i++) {
+      const len = Math.min(a.length(i), 128);
+      replies.u8.set(a.buf.subarray(a.offset(i), a.offset(i) + len), p);
+      p += len;
+    }
+  }
   replies.commit();
 }
 

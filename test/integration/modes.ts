@@ -13,5 +13,5 @@ export const MODES: Mode[] = [
 
 export async function startTessera(options: Record<string, string | number>): Promise<{ host: string; port: number; close(): Promise<void> }> {
   const mod = (await import('../../dist/index.js')) as typeof import('../../src/index.js');
-  return mod.startServer({ port: 0, bind: '127.0.0.1', loglevel: 'warning', ...options });
+  return mod.startServer({ port: 0, bind: '127.0.0.1', loglevel: 'warning', 'enable-debug-command': 'yes', ...options });
 }
