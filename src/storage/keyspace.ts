@@ -75,6 +75,13 @@ const R_TABLES = 2;
 /** Frees a collection's value root when its key goes away: registered by each type module. */
 export const valueFreers: Array<((arena: ShardArena, root: number) => void) | undefined> = [];
 
+/**
+ * Deep-copies a collection's value root from arena `src` into arena `dst` (which may be the same) and
+ * returns the new root: COPY, and RENAME/MOVE/SMOVE-style moves between shards. Registered by each
+ * type module beside its freer, indexed by ValueType.
+ */
+export const valueCloners: Array<((src: ShardArena, root: number, dst: ShardArena) => number) | undefined> = [];
+
 const TWO32 = 4294967296;
 
 export class ShardKeyspace {
