@@ -1,0 +1,51 @@
+/**
+ * Loads the Rust addon (`native/tessera.node`, built by `npm run build:native`) if it is there.
+ *
+ * Every native function has a TypeScript twin, so a missing or broken addon is not an error: the
+ * loader answers null and callers use the twin. The result is cached per thread (worker threads each
+ * load their own copy; the functions are stateless). Resolved relative to this file's compiled form,
+ * dist/native/loader.js -> ../../native/tessera.node.
+ */
+import { createRequire } from 'node:module';
+
+/** The addon's exports. */
+export interface NativeAddon {
+  /**
+   * RESP request parser, same contract as `parseRequests` in src/protocol/resp-parser.ts: parses
+   * `buf[start, end)`, writes counts, offsets and error words into `out`, and may decode quoted inline
+   * arguments in place in `buf`.
+   */
+  parse(buf: Uint8Array, start: number, end: number, out: Uint32Array, maxBulk: number): void;
+}
+
+let loaded = false;
+let addon: NativeAddon | null = null;
+let failure: string | null = null;
+
+/** The addon, or null when it is absent or fails to load. Never throws. */
+export function loadNative(): NativeAddon | null {
+  if (loaded) return addon;
+  loaded = true;
+  if (process.env.TESSERA_NO_NATIVE === '1') {
+    failure = 'disabled by TESSERA_NO_NATIVE=1';
+    return null;
+  }
+  try {
+    const require = createRequire(import.meta.url);
+    const candidate = require('../../native/tessera.node') as Partial<NativeAddon>;
+    if (typeof candidate.parse !== 'function') {
+      failure = 'native/tessera.node has no parse function';
+      return null;
+    }
+    addon = candidate as NativeAddon;
+  } catch (err) {
+    failure = err instanceof Error ? err.message : String(err);
+    addon = null;
+  }
+  return addon;
+}
+
+/** Why the last `loadNative()` answered null (null if it loaded or was not tried). */
+export function nativeLoadFailure(): string | null {
+  return failure;
+}
