@@ -32,7 +32,8 @@ export type CommandFlag =
   | 'no_async_loading'
   | 'no_multi'
   | 'movablekeys'
-  | 'allow_busy';
+  | 'allow_busy'
+  | 'touches_arbitrary_keys';
 
 /** Key spec flags, as Redis names them (lowercase in our tables, uppercase in COMMAND output). */
 export type KeySpecFlag =

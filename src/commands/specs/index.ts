@@ -1,0 +1,16 @@
+/**
+ * The command table's contents: every implemented command, one file per group. A command gets a
+ * spec only when it is really implemented (an unknown command must get Redis's unknown-command error).
+ */
+import type { CommandDef } from '../spec.js';
+import { CONNECTION_COMMANDS } from './connection.js';
+import { SERVER_COMMANDS } from './server.js';
+import { STRING_COMMANDS } from './string.js';
+import { KEYSPACE_COMMANDS } from './keyspace.js';
+
+export const ALL_COMMANDS: CommandDef[] = [
+  ...CONNECTION_COMMANDS,
+  ...SERVER_COMMANDS,
+  ...STRING_COMMANDS,
+  ...KEYSPACE_COMMANDS,
+];
