@@ -8,6 +8,7 @@
  *   6 maxmemory (MiB, rounded up; 0 = none)   7 shared integers allowed (1/0)
  *   8 proto-max-bulk-len (low 31 bits; values above 2 GiB saturate)
  *   9 slowlog threshold in us (-1 = slowlog off): workers send a slow command's arguments back
+ *  10 list-max-listpack-size (a new list's quicklist fill factor)
  */
 export const enum Setting {
   ActiveExpire = 0,
@@ -20,6 +21,7 @@ export const enum Setting {
   SharedIntegers = 7,
   ProtoMaxBulkLen = 8,
   SlowlogThresholdUsec = 9,
+  ListMaxListpackSize = 10,
 }
 const WORDS = 16;
 
