@@ -9,6 +9,7 @@
  *   8 proto-max-bulk-len (low 31 bits; values above 2 GiB saturate)
  *   9 slowlog threshold in us (-1 = slowlog off): workers send a slow command's arguments back
  *  10 list-max-listpack-size (a new list's quicklist fill factor)
+ *  11 zset-max-listpack-entries, 12 zset-max-listpack-value (saturate at 2^31-1)
  */
 export const enum Setting {
   ActiveExpire = 0,
@@ -22,6 +23,8 @@ export const enum Setting {
   ProtoMaxBulkLen = 8,
   SlowlogThresholdUsec = 9,
   ListMaxListpackSize = 10,
+  ZsetMaxListpackEntries = 11,
+  ZsetMaxListpackValue = 12,
 }
 const WORDS = 16;
 
