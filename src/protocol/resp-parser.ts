@@ -127,15 +127,29 @@ function parseLongLong(buf: Uint8Array, from: number, to: number): number {
     if (i === to) return NaN;
   }
   if (buf[i] === 48) return i + 1 === to && !negative ? 0 : NaN;
+  const digits = to - i;
   let v = 0;
   for (; i < to; i++) {
     const d = buf[i] - 48;
     if (d < 0 || d > 9) return NaN;
     v = v * 10 + d;
   }
-  if (v > 9223372036854775807) return NaN;
+  // Doubles cannot tell 2^63 - 1 from 2^63: compare the digits with the limit instead.
+  if (digits > 19 || (digits === 19 && beyondLongLong(buf, to - 19, negative))) return NaN;
   return negative ? -v : v;
 }
+
+/** Whether the 19 digits at `from` exceed 9223372036854775807 (9223372036854775808 when negative). */
+function beyondLongLong(buf: Uint8Array, from: number, negative: boolean): boolean {
+  for (let k = 0; k < 19; k++) {
+    const limit = k === 18 && negative ? 56 : LLONG_MAX_DIGITS.charCodeAt(k);
+    const c = buf[from + k];
+    if (c !== limit) return c > limit;
+  }
+  return false;
+}
+
+const LLONG_MAX_DIGITS = '9223372036854775807';
 
 /** One `*N` command at pos; returns the offset after it, or INCOMPLETE / FAILED / NO_ROOM. */
 function parseMultibulk(buf: Uint8Array, pos: number, end: number, out: Uint32Array, w: number, maxBulk: number): number {
@@ -157,13 +171,14 @@ function parseMultibulk(buf: Uint8Array, pos: number, end: number, out: Uint32Ar
   if (room) out[w] = n;
   for (let i = 0; i < n; i++) {
     if (pos >= end) return incomplete(pos + 4 * (n - i));
-    if (buf[pos] !== 36) return fail(ParseError.ExpectedDollar, buf[pos]);
+    // Redis looks for the line's '\r' before it looks at the '$': an incomplete line waits.
     const lcr = findByte(buf, pos, end, 13);
     if (lcr < 0) {
       if (end - pos > PROTO_INLINE_MAX_SIZE) return fail(ParseError.TooBigBulkCount, 0);
       return INCOMPLETE;
     }
     if (lcr + 1 >= end) return INCOMPLETE;
+    if (buf[pos] !== 36) return fail(ParseError.ExpectedDollar, buf[pos]);
     const len = parseLongLong(buf, pos + 1, lcr);
     if (Number.isNaN(len) || len < 0 || len > maxBulk) return fail(ParseError.InvalidBulkLength, 0);
     const data = lcr + 2;
@@ -186,8 +201,15 @@ function parseInline(buf: Uint8Array, pos: number, end: number, out: Uint32Array
   }
   let lineEnd = nl;
   if (lineEnd > pos && buf[lineEnd - 1] === 13) lineEnd--;
-  const argc = splitArgs(buf, pos, lineEnd, out, w);
-  if (argc < 0) return argc === FAILED ? fail(ParseError.UnbalancedQuotes, 0) : NO_ROOM;
+  // A line of L bytes holds at most (L + 1) / 2 arguments. When that many may not fit, count them
+  // first without unquoting: the retry with a larger `out` must find the line unchanged.
+  if (w + 2 + (lineEnd - pos) > out.length) {
+    const argc = splitArgs(buf, pos, lineEnd, out, w, false);
+    if (argc === FAILED) return fail(ParseError.UnbalancedQuotes, 0);
+    if (w + 1 + 2 * argc > out.length) return noRoom(w + 1 + 2 * argc);
+  }
+  const argc = splitArgs(buf, pos, lineEnd, out, w, true);
+  if (argc < 0) return fail(ParseError.UnbalancedQuotes, 0);
   return nl + 1;
 }
 
@@ -204,10 +226,11 @@ function hexValue(c: number): number {
 
 /**
  * Redis's sdssplitargs over buf[pos, end), unquoting in place: arguments are written back from `pos`
- * and recorded at out[w]. A NUL byte ends the line, as it ends the C string. Returns argc, FAILED
- * for unbalanced quotes, NO_ROOM when `out` cannot hold the arguments (wordsNeeded set).
+ * and recorded at out[w] (with `unquote` false, only counted: buf and out are left alone). A NUL byte
+ * ends the line, as it ends the C string. Returns argc, or FAILED for unbalanced quotes; the caller
+ * has made sure that `out` holds the arguments when `unquote` is true.
  */
-function splitArgs(buf: Uint8Array, pos: number, end: number, out: Uint32Array, w: number): number {
+function splitArgs(buf: Uint8Array, pos: number, end: number, out: Uint32Array, w: number, unquote: boolean): number {
   let p = pos;
   let write = pos;
   let argc = 0;
@@ -221,33 +244,34 @@ function splitArgs(buf: Uint8Array, pos: number, end: number, out: Uint32Array, 
     let done = false;
     while (!done) {
       const c = at(p);
+      let byte = -1;
       if (inDouble) {
         if (c === 92 && at(p + 1) === 120 && hexValue(at(p + 2)) >= 0 && hexValue(at(p + 3)) >= 0) {
-          buf[write++] = hexValue(at(p + 2)) * 16 + hexValue(at(p + 3));
+          byte = hexValue(at(p + 2)) * 16 + hexValue(at(p + 3));
           p += 3;
         } else if (c === 92 && at(p + 1) !== 0) {
           p++;
           const e = at(p);
-          buf[write++] = e === 110 ? 10 : e === 114 ? 13 : e === 116 ? 9 : e === 98 ? 8 : e === 97 ? 7 : e;
+          byte = e === 110 ? 10 : e === 114 ? 13 : e === 116 ? 9 : e === 98 ? 8 : e === 97 ? 7 : e;
         } else if (c === 34) {
           if (at(p + 1) !== 0 && !isSpace(at(p + 1))) return FAILED;
           done = true;
         } else if (c === 0) {
           return FAILED;
         } else {
-          buf[write++] = c;
+          byte = c;
         }
       } else if (inSingle) {
         if (c === 92 && at(p + 1) === 39) {
           p++;
-          buf[write++] = 39;
+          byte = 39;
         } else if (c === 39) {
           if (at(p + 1) !== 0 && !isSpace(at(p + 1))) return FAILED;
           done = true;
         } else if (c === 0) {
           return FAILED;
         } else {
-          buf[write++] = c;
+          byte = c;
         }
       } else if (c === 32 || c === 10 || c === 13 || c === 9 || c === 0) {
         done = true;
@@ -256,22 +280,21 @@ function splitArgs(buf: Uint8Array, pos: number, end: number, out: Uint32Array, 
       } else if (c === 39) {
         inSingle = true;
       } else {
-        buf[write++] = c;
+        byte = c;
+      }
+      if (byte >= 0) {
+        if (unquote) buf[write] = byte;
+        write++;
       }
       if (p < end && c !== 0) p++;
     }
-    const slot = w + 1 + 2 * argc;
-    if (slot + 1 < out.length) {
-      out[slot] = argStart;
-      out[slot + 1] = write - argStart;
+    if (unquote) {
+      out[w + 1 + 2 * argc] = argStart;
+      out[w + 2 + 2 * argc] = write - argStart;
     }
     argc++;
   }
-  if (w + 1 + 2 * argc > out.length) {
-    wordsNeeded = w + 1 + 2 * argc;
-    return NO_ROOM;
-  }
-  if (w < out.length) out[w] = argc;
+  if (unquote) out[w] = argc;
   return argc;
 }
 
