@@ -241,8 +241,9 @@ function replyArgs(reply: Reply, args: readonly ArgDef[]): void {
     if (flags.length > 0) n++;
     if (nested) n++;
     reply.mapLen(n);
+    // Redis's command table generator lowercases argument names and uppercases tokens.
     reply.bulkString('name');
-    reply.bulkString(a.name);
+    reply.bulkString(asciiLower(a.name));
     reply.bulkString('type');
     reply.bulkString(a.type);
     if (a.keySpecIndex !== undefined) {
@@ -251,7 +252,7 @@ function replyArgs(reply: Reply, args: readonly ArgDef[]): void {
     }
     if (a.token !== undefined) {
       reply.bulkString('token');
-      reply.bulkString(a.token);
+      reply.bulkString(a.token === '""' ? '' : asciiUpper(a.token)); // the JSON spells an empty token '""'
     }
     if (a.since !== undefined) {
       reply.bulkString('since');
@@ -391,6 +392,8 @@ function keysFromSpecs(specs: readonly KeySpec[], args: Args): KeyRef[] | null {
     }
     if (last >= argc || last < first || first >= argc) return null;
     for (let i = first; i <= last; i += step) out.push({ pos: i, flags: ks.flags });
+    // An incomplete spec does not find every key: Redis falls back to the getkeys procedure.
+    if (ks.flags.includes('incomplete')) return null;
   }
   return out;
 }
@@ -405,6 +408,7 @@ function parseLongLong(text: string): bigint | null {
 const RO_ACCESS: KeySpecFlag[] = ['RO', 'access'];
 const RW_ACCESS_UPDATE: KeySpecFlag[] = ['RW', 'access', 'update'];
 const OW_UPDATE: KeySpecFlag[] = ['OW', 'update'];
+const RW_ACCESS_DELETE: KeySpecFlag[] = ['RW', 'access', 'delete'];
 
 /**
  * Redis's native getkeys procedures, used where key specs are not enough: commands whose key flags
@@ -444,6 +448,25 @@ const NATIVE_GETKEYS: Record<string, (args: Args) => KeyRef[]> = {
     return keys;
   },
   sort_ro: () => [{ pos: 1, flags: RO_ACCESS }],
+  migrate: (args) => {
+    let first = 3;
+    let num = 1;
+    if (args.argc > 6) {
+      for (let i = 6; i < args.argc; i++) {
+        if (args.is(i, 'keys')) {
+          if (args.length(3) > 0) return []; // "Cannot use KEYS option with a key name"
+          first = i + 1;
+          num = args.argc - first;
+          break;
+        }
+        if (args.is(i, 'auth')) i += 1;
+        else if (args.is(i, 'auth2')) i += 2;
+      }
+    }
+    const keys: KeyRef[] = [];
+    for (let i = 0; i < num; i++) keys.push({ pos: first + i, flags: RW_ACCESS_DELETE });
+    return keys;
+  },
 };
 
 /** Commands with a getkeys procedure in Redis 7.0.15 (get_keys_function in the command JSON). */
@@ -475,7 +498,8 @@ function getKeys(table: CommandTable, args: Args, reply: Reply, withFlags: boole
     reply.error('ERR Invalid command specified');
     return;
   }
-  if (!HAS_NATIVE_GETKEYS.has(spec.name) && (spec.keySpecs === undefined || spec.keySpecs.length === 0)) {
+  // Redis's doesCommandHaveKeys: a getkeys procedure, or a key spec for real keys (not NOT_KEY).
+  if (!HAS_NATIVE_GETKEYS.has(spec.name) && !(spec.keySpecs ?? []).some((ks) => !ks.flags.includes('not_key'))) {
     reply.error('ERR The command has no key arguments');
     return;
   }
@@ -533,6 +557,10 @@ function commandList(table: CommandTable, args: Args, reply: Reply): void {
 
 function asciiLower(s: string): string {
   return s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) | 0x20));
+}
+
+function asciiUpper(s: string): string {
+  return s.replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) & ~0x20));
 }
 
 // ---------------------------------------------------------------- COMMAND
