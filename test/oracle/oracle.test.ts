@@ -24,7 +24,8 @@ if (!haveRedis) console.warn('oracle tests SKIPPED: redis-server is not installe
 const RESET: Buffer[][] = [['FLUSHALL'], ['SELECT', '0'], ['HELLO', '2']].map((c) => c.map((a) => Buffer.from(a)));
 
 function show(b: Buffer): string {
-  return JSON.stringify(b.toString('latin1'));
+  const text = JSON.stringify(b.toString('latin1'));
+  return text.length > 2000 ? `${text.slice(0, 2000)}... (${b.length} bytes)` : text;
 }
 
 function compared(step: Step, reply: Buffer): string {
@@ -53,7 +54,7 @@ async function runTest(test: OracleTest, redis: RawClient, tessera: RawClient): 
     const expected = await redis.call(step.args);
     const actual = await tessera.call(step.args);
     if (step.directive === 'ignore') continue;
-    expect(compared(step, actual), `line ${step.line}: ${step.text}`).toBe(compared(step, expected));
+    expect(compared(step, actual), `line ${step.line}: ${step.text.length > 160 ? step.text.slice(0, 160) + '...' : step.text}`).toBe(compared(step, expected));
   }
 }
 
