@@ -93,7 +93,7 @@ function storeString(
     const room = arena.usableSize(e) - E_KEY - ks.keyLength(e);
     // Reuse the block unless the value shrank to a small fraction of it.
     if (len <= room && len * 4 >= room - 64) {
-      arena.u8.set(src.subarray(off, off + len), ks.valueStart(e));
+      copyBytes(src, off, len, arena.u8, ks.valueStart(e));
       ks.setValueWord(e, len);
       ks.setEncoding(e, encoding);
       if (!keepTtl && ks.expireOf(e) !== 0) ks.setExpire(ctx.db, e, 0);
@@ -109,13 +109,22 @@ function storeString(
     ks.remove(ctx.db, e);
   }
   const next = ks.newEntry(a.buf, a.offset(keyArg), a.length(keyArg), ValueType.String, len);
-  ks.arena.u8.set(src.subarray(off, off + len), ks.valueStart(next));
+  copyBytes(src, off, len, ks.arena.u8, ks.valueStart(next));
   ks.setValueWord(next, len);
   ks.setEncoding(next, encoding);
   ks.setLru(next, access);
   if (expireAt !== 0) ks.setExpireDetached(next, expireAt);
   ks.link(ctx.db, next);
   return next;
+}
+
+/** Copies src[off, off+len) to dst at `at`: a loop for short values (no subarray view), `set` for long. */
+function copyBytes(src: Uint8Array, off: number, len: number, dst: Uint8Array, at: number): void {
+  if (len < 64) {
+    for (let i = 0; i < len; i++) dst[at + i] = src[off + i];
+  } else {
+    dst.set(src.subarray(off, off + len), at);
+  }
 }
 
 /** Stores argument `valArg` as the value of argument `keyArg`, with tryObjectEncoding's encoding. */
