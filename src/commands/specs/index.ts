@@ -7,10 +7,14 @@ import { CONNECTION_COMMANDS } from './connection.js';
 import { SERVER_COMMANDS } from './server.js';
 import { STRING_COMMANDS } from './string.js';
 import { KEYSPACE_COMMANDS } from './keyspace.js';
+import { SORTED_SET_COMMANDS } from './sorted-set.js';
+import { LIST_COMMANDS } from './list.js';
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...CONNECTION_COMMANDS,
   ...SERVER_COMMANDS,
   ...STRING_COMMANDS,
   ...KEYSPACE_COMMANDS,
+  ...SORTED_SET_COMMANDS,
+  ...LIST_COMMANDS,
 ];
