@@ -354,6 +354,12 @@ function scan(ctx: ExecContext): void {
   const db = ctx.db;
   scanShards.length = 0;
   scanEntries.length = 0;
+  // A shard without keys in this database is skipped without spending the COUNT budget.
+  const emptyShard = (i: number) => {
+    shards[i].arena.refresh();
+    return shards[i].count(db) === 0;
+  };
+  if (cursor === 0) while (shard < shards.length && emptyShard(shard)) shard++;
   if (shard >= shards.length) {
     shard = 0;
     cursor = 0;
@@ -361,7 +367,6 @@ function scan(ctx: ExecContext): void {
     const count = scanOptions.count;
     let iterations = count * 10;
     let ks = shards[shard];
-    ks.arena.refresh();
     const visit = (e: number) => {
       scanShards.push(ks);
       scanEntries.push(e);
@@ -370,12 +375,12 @@ function scan(ctx: ExecContext): void {
       cursor = ks.scanStep(db, cursor, visit);
       if (cursor === 0) {
         shard++;
+        while (shard < shards.length && emptyShard(shard)) shard++;
         if (shard === shards.length) {
           shard = 0;
           break;
         }
         ks = shards[shard];
-        ks.arena.refresh();
       }
     } while (iterations-- > 0 && scanEntries.length < count);
   }
@@ -398,7 +403,7 @@ function scan(ctx: ExecContext): void {
     else scanEntries[k] = 0;
   }
   const reply = ctx.reply;
-  replyScanCursor(reply, cursor === 0 && shard === 0 ? 0 : shard, cursor);
+  replyScanCursor(reply, shard, cursor);
   reply.arrayLen(n);
   for (let k = 0; k < scanEntries.length; k++) {
     const e = scanEntries[k];
