@@ -8,10 +8,9 @@ import { keyCommands } from './keys.js';
 import { expireCommands } from './expire.js';
 import { connectionCommands } from './connection.js';
 import { serverCommands } from './server-admin.js';
-import { sortedSetCommands } from './zset.js';
 import { listCommands } from './list.js';
 
-const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, serverCommands, listCommands, sortedSetCommands];
+const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, serverCommands, listCommands];
 
 export function commandImplsByName(): Map<string, CommandImpl> {
   const map = new Map<string, CommandImpl>();

@@ -7,7 +7,6 @@ import { CONNECTION_COMMANDS } from './connection.js';
 import { SERVER_COMMANDS } from './server.js';
 import { STRING_COMMANDS } from './string.js';
 import { KEYSPACE_COMMANDS } from './keyspace.js';
-import { SORTED_SET_COMMANDS } from './sorted-set.js';
 import { LIST_COMMANDS } from './list.js';
 
 export const ALL_COMMANDS: CommandDef[] = [
@@ -15,6 +14,5 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...SERVER_COMMANDS,
   ...STRING_COMMANDS,
   ...KEYSPACE_COMMANDS,
-  ...SORTED_SET_COMMANDS,
   ...LIST_COMMANDS,
 ];
