@@ -747,6 +747,8 @@ export class Server implements ReplySink {
     s.set(Setting.ListMaxListpackSize, c.int('list-max-listpack-size'));
     s.set(Setting.ZsetMaxListpackEntries, Math.min(0x7fffffff, c.int('zset-max-listpack-entries')));
     s.set(Setting.ZsetMaxListpackValue, Math.min(0x7fffffff, c.int('zset-max-listpack-value')));
+    s.set(Setting.HashMaxListpackEntries, Math.min(0x7fffffff, c.int('hash-max-listpack-entries')));
+    s.set(Setting.HashMaxListpackValue, Math.min(0x7fffffff, c.int('hash-max-listpack-value')));
   }
 
   private onConfigChange(name: string, value: ConfigValue): void {

@@ -10,6 +10,7 @@
  *   9 slowlog threshold in us (-1 = slowlog off): workers send a slow command's arguments back
  *  10 list-max-listpack-size (a new list's quicklist fill factor)
  *  11 zset-max-listpack-entries, 12 zset-max-listpack-value (saturate at 2^31-1)
+ *  13 hash-max-listpack-entries, 14 hash-max-listpack-value (saturate at 2^31-1)
  */
 export const enum Setting {
   ActiveExpire = 0,
@@ -25,6 +26,8 @@ export const enum Setting {
   ListMaxListpackSize = 10,
   ZsetMaxListpackEntries = 11,
   ZsetMaxListpackValue = 12,
+  HashMaxListpackEntries = 13,
+  HashMaxListpackValue = 14,
 }
 const WORDS = 16;
 
