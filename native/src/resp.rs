@@ -26,12 +26,21 @@ const INCOMPLETE: i64 = -1;
 const FAILED: i64 = -2;
 const NO_ROOM: i64 = -3;
 
+/// A count line: see Parser::count_line.
+struct CountLine {
+    cr: i64,
+    exact: i64,
+    value: f64,
+}
+
 const LLONG_MAX_DIGITS: &[u8; 19] = b"9223372036854775807";
 
 struct Parser<'a> {
     buf: &'a mut [u8],
     out: &'a mut [u32],
     max_bulk: f64,
+    /// `exact > max_bulk_int` answers `exact > max_bulk` for the exact values of count_line (< 10^15).
+    max_bulk_int: i64,
     words_needed: f64,
     error_code: u32,
     error_detail: u32,
@@ -71,10 +80,16 @@ fn hex_value(c: u8) -> i32 {
 /// Parses every complete command in buf[start, end) into `out` (layout in resp-parser.ts).
 /// The caller guarantees start <= end <= buf.len() and out.len() >= 4. Hot path: no allocation.
 pub fn parse_requests(buf: &mut [u8], start: usize, end: usize, out: &mut [u32], max_bulk: f64) {
+    let max_bulk_int = if max_bulk.is_nan() || max_bulk >= 1e16 {
+        i64::MAX
+    } else {
+        max_bulk.floor().max(-1.0) as i64
+    };
     let mut parser = Parser {
         buf,
         out,
         max_bulk,
+        max_bulk_int,
         words_needed: 0.0,
         error_code: 0,
         error_detail: 0,
@@ -191,9 +206,50 @@ impl Parser<'_> {
         }
     }
 
-    /// One `*N` command at pos: the offset after it, or INCOMPLETE / FAILED / NO_ROOM.
-    fn multibulk(&mut self, mut pos: usize, end: usize, w: usize) -> i64 {
+    /// A count line at pos (`*N` or `$N`, the marker byte being neither '\r' nor NUL): the index of
+    /// its '\r' (or -1 as find_byte) and the number between. When the text is 1 to 15 digits (the
+    /// common case), one pass gives the exact value as `exact` (such values are exact as doubles
+    /// too, so TypeScript sees the same); otherwise `exact` is -1 and `value` is parse_long_long's.
+    #[inline(always)]
+    fn count_line(&self, pos: usize, end: usize) -> CountLine {
+        // One and two digits first: argument counts and most lengths.
+        if pos + 3 < end {
+            let buf = &*self.buf;
+            let d1 = buf[pos + 1].wrapping_sub(b'0');
+            if d1 <= 9 {
+                if buf[pos + 2] == b'\r' {
+                    return CountLine { cr: (pos + 2) as i64, exact: d1 as i64, value: 0.0 };
+                }
+                let d2 = buf[pos + 2].wrapping_sub(b'0');
+                if d2 <= 9 && d1 != 0 && buf[pos + 3] == b'\r' {
+                    return CountLine { cr: (pos + 3) as i64, exact: (d1 * 10 + d2) as i64, value: 0.0 };
+                }
+            }
+        }
+        let text = &self.buf[pos + 1..end.min(pos + 17)];
+        let mut v: u64 = 0;
+        let mut digits = 0;
+        for &c in text {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            v = v * 10 + d as u64;
+            digits += 1;
+        }
+        if digits < text.len() && text[digits] == b'\r' && digits >= 1 && digits <= 15 && (digits == 1 || text[0] != b'0') {
+            return CountLine { cr: (pos + 1 + digits) as i64, exact: v as i64, value: 0.0 };
+        }
         let cr = self.find_byte(pos, end, b'\r');
+        let value = if cr < 0 { f64::NAN } else { self.parse_long_long(pos + 1, cr as usize) };
+        CountLine { cr, exact: -1, value }
+    }
+
+    /// One `*N` command at pos: the offset after it, or INCOMPLETE / FAILED / NO_ROOM.
+    /// Hot path: the checks are made on doubles, as in TypeScript; the arithmetic after them, on
+    /// integers they have shown to be small.
+    fn multibulk(&mut self, mut pos: usize, end: usize, w: usize) -> i64 {
+        let CountLine { cr, exact, value: n } = self.count_line(pos, end);
         if cr < 0 {
             if end - pos > PROTO_INLINE_MAX_SIZE {
                 return self.fail(ERR_TOO_BIG_MBULK_COUNT, 0);
@@ -204,12 +260,11 @@ impl Parser<'_> {
         if cr + 1 >= end {
             return INCOMPLETE;
         }
-        let n = self.parse_long_long(pos + 1, cr);
-        if n.is_nan() || n > INT_MAX {
+        if if exact >= 0 { exact > INT_MAX as i64 } else { n.is_nan() || n > INT_MAX } {
             return self.fail(ERR_INVALID_MULTIBULK_LENGTH, 0);
         }
         pos = cr + 2;
-        if n <= 0.0 {
+        if if exact >= 0 { exact == 0 } else { n <= 0.0 } {
             if w < self.out.len() {
                 self.out[w] = 0;
             } else {
@@ -217,16 +272,21 @@ impl Parser<'_> {
             }
             return pos as i64;
         }
-        let room = (w + 1) as f64 + 2.0 * n <= self.out.len() as f64;
+        let argc = if exact >= 0 { exact as usize } else { n as u32 as usize }; // 1 ..= INT_MAX
+        let room = w + 1 + 2 * argc <= self.out.len();
         if room {
-            self.out[w] = n as u32;
+            self.out[w] = argc as u32;
         }
-        let argc = n as usize;
         for i in 0..argc {
             if pos >= end {
-                return self.incomplete(pos as f64 + 4.0 * (n - i as f64));
+                return self.incomplete((pos + 4 * (argc - i)) as f64);
             }
-            let lcr = self.find_byte(pos, end, b'\r');
+            let first = self.buf[pos];
+            let CountLine { cr: lcr, exact, value: len } = if first == b'$' {
+                self.count_line(pos, end)
+            } else {
+                CountLine { cr: self.find_byte(pos, end, b'\r'), exact: -1, value: f64::NAN }
+            };
             if lcr < 0 {
                 if end - pos > PROTO_INLINE_MAX_SIZE {
                     return self.fail(ERR_TOO_BIG_BULK_COUNT, 0);
@@ -237,29 +297,40 @@ impl Parser<'_> {
             if lcr + 1 >= end {
                 return INCOMPLETE;
             }
-            let first = self.buf[pos];
             if first != b'$' {
                 return self.fail(ERR_EXPECTED_DOLLAR, first as u32);
             }
-            let len = self.parse_long_long(pos + 1, lcr);
-            if len.is_nan() || len < 0.0 || len > self.max_bulk {
-                return self.fail(ERR_INVALID_BULK_LENGTH, 0);
-            }
-            let data = lcr + 2;
-            let after = data as f64 + len + 2.0;
-            if after > end as f64 {
-                return self.incomplete(after);
-            }
+            let data = lcr + 2; // <= end
+            let len = if exact >= 0 {
+                if exact > self.max_bulk_int {
+                    return self.fail(ERR_INVALID_BULK_LENGTH, 0);
+                }
+                let len = exact as usize;
+                if data + len + 2 > end {
+                    return self.incomplete((data + len + 2) as f64);
+                }
+                len
+            } else {
+                if len.is_nan() || len < 0.0 || len > self.max_bulk {
+                    return self.fail(ERR_INVALID_BULK_LENGTH, 0);
+                }
+                // TypeScript's `data + len + 2 > end`: the same answer while len is exact (< 2^53),
+                // and past that both sides are far beyond any buffer.
+                if !(len + 2.0 <= (end - data) as f64) {
+                    return self.incomplete(data as f64 + len + 2.0);
+                }
+                len as usize
+            };
             if room {
                 self.out[w + 1 + 2 * i] = data as u32;
                 self.out[w + 2 + 2 * i] = len as u32;
             }
-            pos = after as usize;
+            pos = data + len + 2;
         }
         if room {
             pos as i64
         } else {
-            self.no_room((w + 1) as f64 + 2.0 * n)
+            self.no_room((w + 1 + 2 * argc) as f64)
         }
     }
 
