@@ -11,6 +11,7 @@
  *  10 list-max-listpack-size (a new list's quicklist fill factor)
  *  11 zset-max-listpack-entries, 12 zset-max-listpack-value (saturate at 2^31-1)
  *  13 hash-max-listpack-entries, 14 hash-max-listpack-value (saturate at 2^31-1)
+ *  15 set-max-intset-entries (capped at 2^30, as Redis caps intsets)
  */
 export const enum Setting {
   ActiveExpire = 0,
@@ -28,6 +29,7 @@ export const enum Setting {
   ZsetMaxListpackValue = 12,
   HashMaxListpackEntries = 13,
   HashMaxListpackValue = 14,
+  SetMaxIntsetEntries = 15,
 }
 const WORDS = 16;
 
