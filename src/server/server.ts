@@ -744,6 +744,7 @@ export class Server implements ReplySink {
     const policy = c.string('maxmemory-policy');
     s.set(Setting.SharedIntegers, c.int('maxmemory') === 0 || !(policy.endsWith('-lru') || policy.endsWith('-lfu')) ? 1 : 0);
     s.set(Setting.ProtoMaxBulkLen, Math.min(0x7fffffff, c.int('proto-max-bulk-len')));
+    s.set(Setting.SetMaxIntsetEntries, Math.min(1 << 30, c.int('set-max-intset-entries')));
     s.set(Setting.ListMaxListpackSize, c.int('list-max-listpack-size'));
     s.set(Setting.ZsetMaxListpackEntries, Math.min(0x7fffffff, c.int('zset-max-listpack-entries')));
     s.set(Setting.ZsetMaxListpackValue, Math.min(0x7fffffff, c.int('zset-max-listpack-value')));
