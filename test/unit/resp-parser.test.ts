@@ -388,10 +388,11 @@ describe.skipIf(native === null)('native RESP parser against the TypeScript twin
     const TOKEN_CHARS = 'abcXYZ019 \t"\'\\xnrtba\x00\r\n\xff{}$*-';
 
     const multibulk = (): string => {
-      const argc = int(5);
+      const argc = random() < 0.1 ? 10 + int(3) : int(5);
       let s = `*${argc}\r\n`;
       for (let i = 0; i < argc; i++) {
-        const arg = random() < 0.3 ? bytesOf(int(20), BINARY) : bytesOf(int(8), 'abcdefgh');
+        const size = random() < 0.05 ? 90 + int(1200) : int(20);
+        const arg = random() < 0.3 ? bytesOf(size, BINARY) : bytesOf(int(8), 'abcdefgh');
         s += `$${arg.length}\r\n${arg}\r\n`;
       }
       return s;
