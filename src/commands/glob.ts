@@ -24,7 +24,6 @@ export function globMatch(
   sEnd: number,
   nocase = false,
 ): boolean {
-  state.skipLonger = false;
   return matchFrom(pat, pStart, pEnd, str, sStart, sEnd, nocase);
 }
 
@@ -38,8 +37,6 @@ export function isMatchAll(pat: Uint8Array, pStart: number, pEnd: number): boole
   return pEnd - pStart === 1 && pat[pStart] === 42;
 }
 
-const state = { skipLonger: false };
-
 function lower(c: number): number {
   return c >= 65 && c <= 90 ? c | 0x20 : c;
 }
@@ -49,81 +46,100 @@ function signed(c: number): number {
   return (c << 24) >> 24;
 }
 
+/**
+ * Redis recurses at each `*`; with skipLongerMatches a failed inner `*` fails every outer one, so only
+ * the innermost `*` ever backtracks. That makes the recursion a loop remembering one star: where the
+ * rest of the pattern starts (`starP`) and the string position it is being tried at (`starS`). A
+ * mismatch retries the rest one byte later; running out of string there fails the whole match. No
+ * stack depth grows with the pattern, however many stars it has.
+ */
 function matchFrom(pat: Uint8Array, p: number, pEnd: number, str: Uint8Array, s: number, sEnd: number, nocase: boolean): boolean {
-  while (p < pEnd && s < sEnd) {
-    const c = pat[p];
-    if (c === 42) {
-      // '*': collapse runs, then try the rest of the pattern at every remaining position.
-      while (p + 1 < pEnd && pat[p + 1] === 42) p++;
-      if (p + 1 === pEnd) return true;
-      while (s < sEnd) {
-        if (matchFrom(pat, p + 1, pEnd, str, s, sEnd, nocase)) return true;
-        if (state.skipLonger) return false;
+  let starP = -1;
+  let starS = 0;
+  for (;;) {
+    let failed = false;
+    while (p < pEnd && s < sEnd) {
+      const c = pat[p];
+      if (c === 42) {
+        // '*': collapse runs; a trailing star matches the rest; else try the rest from here on.
+        while (p + 1 < pEnd && pat[p + 1] === 42) p++;
+        if (p + 1 === pEnd) return true;
+        starP = p + 1;
+        starS = s;
+        p = starP;
+        continue;
+      } else if (c === 63) {
+        // '?'
+        s++;
+      } else if (c === 91) {
+        // '[': a class.
+        p++;
+        const not = p < pEnd && pat[p] === 94;
+        if (not) p++;
+        let match = false;
+        const sc = str[s];
+        for (;;) {
+          const left = pEnd - p;
+          const pc = left > 0 ? pat[p] : 0;
+          if (pc === 92 && left >= 2) {
+            p++;
+            if (pat[p] === sc) match = true;
+          } else if (pc === 93 && left > 0) {
+            break;
+          } else if (left === 0) {
+            // Unterminated class: step back so the shared advance below lands on the end.
+            p--;
+            break;
+          } else if (left >= 3 && pat[p + 1] === 45) {
+            let start = signed(pat[p]);
+            let end = signed(pat[p + 2]);
+            let ch = signed(sc);
+            if (start > end) {
+              const t = start;
+              start = end;
+              end = t;
+            }
+            if (nocase) {
+              start = lower(start);
+              end = lower(end);
+              ch = lower(ch);
+            }
+            p += 2;
+            if (ch >= start && ch <= end) match = true;
+          } else if (nocase ? lower(pc) === lower(sc) : pc === sc) {
+            match = true;
+          }
+          p++;
+        }
+        if (not) match = !match;
+        if (!match) {
+          failed = true;
+          break;
+        }
+        s++;
+      } else {
+        // '\x' matches x literally; a trailing backslash matches itself.
+        let lit = c;
+        if (c === 92 && pEnd - p >= 2) {
+          p++;
+          lit = pat[p];
+        }
+        if (nocase ? lower(lit) !== lower(str[s]) : lit !== str[s]) {
+          failed = true;
+          break;
+        }
         s++;
       }
-      state.skipLonger = true;
-      return false;
-    } else if (c === 63) {
-      // '?'
-      s++;
-    } else if (c === 91) {
-      // '[': a class.
       p++;
-      const not = p < pEnd && pat[p] === 94;
-      if (not) p++;
-      let match = false;
-      const sc = str[s];
-      for (;;) {
-        const left = pEnd - p;
-        const pc = left > 0 ? pat[p] : 0;
-        if (pc === 92 && left >= 2) {
-          p++;
-          if (pat[p] === sc) match = true;
-        } else if (pc === 93 && left > 0) {
-          break;
-        } else if (left === 0) {
-          // Unterminated class: step back so the shared advance below lands on the end.
-          p--;
-          break;
-        } else if (left >= 3 && pat[p + 1] === 45) {
-          let start = signed(pat[p]);
-          let end = signed(pat[p + 2]);
-          let ch = signed(sc);
-          if (start > end) {
-            const t = start;
-            start = end;
-            end = t;
-          }
-          if (nocase) {
-            start = lower(start);
-            end = lower(end);
-            ch = lower(ch);
-          }
-          p += 2;
-          if (ch >= start && ch <= end) match = true;
-        } else if (nocase ? lower(pc) === lower(sc) : pc === sc) {
-          match = true;
-        }
-        p++;
+      if (s === sEnd) {
+        while (p < pEnd && pat[p] === 42) p++;
+        break;
       }
-      if (not) match = !match;
-      if (!match) return false;
-      s++;
-    } else {
-      // '\x' matches x literally; a trailing backslash matches itself.
-      let lit = c;
-      if (c === 92 && pEnd - p >= 2) {
-        p++;
-        lit = pat[p];
-      }
-      if (nocase ? lower(lit) !== lower(str[s]) : lit !== str[s]) return false;
-      s++;
     }
-    p++;
-    if (s === sEnd) {
-      while (p < pEnd && pat[p] === 42) p++;
-      break;
-    }
+    if (!failed && p === pEnd && s === sEnd) return true;
+    // Retry the rest of the pattern one byte further after the innermost star, if there is room.
+    if (starP < 0 || ++starS >= sEnd) return false;
+    p = starP;
+    s = starS;
   }
-  return p === pEnd && s === sEnd;
 }

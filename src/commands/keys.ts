@@ -558,7 +558,7 @@ function object(ctx: ExecContext): void {
     return;
   }
   const ks = ctx.keyspaceFor(2);
-  const e = ctx.lookupNoTouch(ks, 2);
+  const e = lookupReadNoTouch(ctx, ks, 2);
   if (e === 0) {
     reply.nullBulk();
     return;
