@@ -26,6 +26,7 @@ import {
   string2ld,
   addLongDouble,
   formatLongDoubleHuman,
+  longDoubleFromInteger,
 } from '../protocol/number-parse.js';
 import {
   SetFlag,
@@ -585,6 +586,9 @@ function decrby(ctx: ExecContext): void {
   incrDecr(ctx, -n);
 }
 
+/** The value of a missing key for INCRBYFLOAT. */
+const ZERO_LD = longDoubleFromInteger(0n);
+
 /**
  * INCRBYFLOAT key increment: 80-bit long double arithmetic as Redis on x86-64, the result written with
  * "%.17Lf" trimmed (not int-encoded); the TTL is kept.
@@ -617,8 +621,6 @@ function incrbyfloat(ctx: ExecContext): void {
   ctx.dirty++;
   ctx.reply.bulkLatin1(text);
 }
-
-const ZERO_LD = string2ld(new Uint8Array([48]), 0, 1)!;
 
 // ---------------------------------------------------------------- LCS
 
