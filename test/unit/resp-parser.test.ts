@@ -340,6 +340,16 @@ describe.skipIf(native === null)('native RESP parser against the TypeScript twin
     'PING\r\nSET "a\r\n', "SET 'a'b\r\n", 'SET "a"b\r\n',
   ];
 
+  it('throws on arguments it cannot trust instead of reading out of bounds', () => {
+    const buf = enc('*1\r\n$4\r\nPING\r\n');
+    expect(() => parseNative(buf, 0, buf.length + 1, new Uint32Array(16), MAX_BULK)).toThrow(RangeError);
+    expect(() => parseNative(buf, 5, 4, new Uint32Array(16), MAX_BULK)).toThrow(RangeError);
+    expect(() => parseNative(buf, 0, buf.length, new Uint32Array(3), MAX_BULK)).toThrow(RangeError);
+    expect(() => parseNative(buf, 0, buf.length, new Uint8Array(16) as unknown as Uint32Array, MAX_BULK)).toThrow(TypeError);
+    const shared = new ArrayBuffer(64);
+    expect(() => parseNative(new Uint8Array(shared), 0, 4, new Uint32Array(shared), MAX_BULK)).toThrow(RangeError);
+  });
+
   it('agrees on valid pipelines, multibulk and inline, at any start offset', () => {
     for (const p of PIPELINES) {
       for (const pad of [0, 1, 7]) agree(enc(p), 256, MAX_BULK, 'pipeline', pad);
