@@ -9,8 +9,9 @@ import { expireCommands } from './expire.js';
 import { connectionCommands } from './connection.js';
 import { serverCommands } from './server-admin.js';
 import { listCommands } from './list.js';
+import { setCommands } from './set.js';
 
-const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, serverCommands, listCommands];
+const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, serverCommands, listCommands, setCommands];
 
 export function commandImplsByName(): Map<string, CommandImpl> {
   const map = new Map<string, CommandImpl>();

@@ -8,6 +8,7 @@ import { SERVER_COMMANDS } from './server.js';
 import { STRING_COMMANDS } from './string.js';
 import { KEYSPACE_COMMANDS } from './keyspace.js';
 import { LIST_COMMANDS } from './list.js';
+import { SET_COMMANDS } from './set.js';
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...CONNECTION_COMMANDS,
@@ -15,4 +16,5 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...STRING_COMMANDS,
   ...KEYSPACE_COMMANDS,
   ...LIST_COMMANDS,
+  ...SET_COMMANDS,
 ];
