@@ -3,6 +3,12 @@
  * the main thread holding several workers' shards), 'all' with every shard held (whole-keyspace
  * commands), 'main' on the main thread without shard data (connection and server commands).
  * A function route picks per call (DEBUG OBJECT is keyed, DEBUG SLEEP is not).
+ *
+ * Every handler writes exactly one reply, except a command flagged 'blocking' (BLPOP, BLMOVE, ...):
+ * when it has nothing to serve it writes NO reply, and the main thread parks the client and runs
+ * the handler again when a write touches one of its keys (src/server/blocking.ts). Such a handler
+ * validates its timeout with timeoutArgOrReply (blocking-timeout.ts) and, inside MULTI, replies
+ * the null array instead of blocking.
  */
 import type { Args } from '../protocol/args.js';
 import type { ExecContext } from './context.js';

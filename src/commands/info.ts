@@ -169,7 +169,7 @@ function clientsSection(server: Server): string[] {
     `maxclients:${server.config.int('maxclients')}`,
     `client_recent_max_input_buffer:${maxInput}`,
     `client_recent_max_output_buffer:${maxOutput}`,
-    'blocked_clients:0',
+    `blocked_clients:${server.blocked.size}`,
     'tracking_clients:0',
     'clients_in_timeout_table:0',
   ];

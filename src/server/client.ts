@@ -5,6 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import { OutputBuffer } from './output.js';
+import type { BlockedCommand } from './blocking.js';
 
 export const enum ReplyMode {
   On = 0,
@@ -53,6 +54,8 @@ export class Client {
   inFlight = 0;
   /** Number of commands executed (CLIENT LIST would show it in newer Redis; kept for stats). */
   commands = 0;
+  /** The blocking command this client waits on (dispatched, or parked); its other input waits. */
+  blockedOn: BlockedCommand | null = null;
   /** Touched in this batch: needs a flush. */
   dirtyOutput = false;
 

@@ -31,10 +31,18 @@ import { ServerStats } from './server-stats.js';
 import { recordSlow } from './slowlog.js';
 import { recordCommandLatency } from './latency.js';
 import { TESSERA_VERSION, REDIS_VERSION } from '../version.js';
+import { BlockedCommand, BlockedKeys, BlockEnd, UNBLOCKED_ERROR, keyName, wakesEveryone } from './blocking.js';
+import { clientInfoProviders, connectionHooks } from '../commands/connection.js';
+import type { ShardHandler } from '../commands/handler.js';
 
 export { TESSERA_VERSION, REDIS_VERSION };
 
 const INFLIGHT_SLOTS = 1 << 16;
+/** inflightSlot value of a blocking command's attempt: its reply goes to the client's BlockedCommand. */
+const ATTEMPT = -1;
+
+connectionHooks.unblock = (server, id, withError) => server.unblockClient(id, withError);
+clientInfoProviders.push((c) => (c.blockedOn !== null && c.blockedOn.parked ? { flags: 'b' } : null));
 const PARSE_WORDS = 64 * 1024;
 
 export interface ServerHandle {
@@ -73,6 +81,8 @@ export class Server implements ReplySink {
   readonly mainStats: CommandStats;
   readonly stats = new ServerStats();
   readonly clients = new Map<number, Client>();
+  /** Clients parked in blocking commands, by waited-on key. */
+  readonly blocked = new BlockedKeys();
   readonly startedAt = Date.now();
   readonly runId: string;
   /** Called by SHUTDOWN and signals. */
@@ -93,6 +103,10 @@ export class Server implements ReplySink {
   private readonly args = new Args();
   private parseOut = new Uint32Array(PARSE_WORDS);
   private keyIdx = new Int32Array(1024);
+  private readonly blockArgs = new Args();
+  /** Per spec id: 1 when the command has the write flag / the blocking flag. */
+  private readonly isWrite: Uint8Array;
+  private readonly isBlocking: Uint8Array;
   private readonly touched = new Set<Client>();
   private readonly stalled = new Set<Client>();
   private readonly expiry: ActiveExpiry | null;
@@ -107,6 +121,8 @@ export class Server implements ReplySink {
     this.table = new CommandTable();
     const byName = commandImplsByName();
     this.impls = this.table.specs.map((s) => byName.get(s.name));
+    this.isWrite = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('write') ? 1 : 0));
+    this.isBlocking = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('blocking') ? 1 : 0));
     const shardCount = config.int('shards');
     const databases = config.int('databases');
     const seed = (Math.random() * 0x100000000) >>> 0;
@@ -256,6 +272,7 @@ export class Server implements ReplySink {
     this.clients.delete(client.id);
     this.stalled.delete(client);
     this.touched.delete(client);
+    this.forgetBlocked(client);
     client.socket.destroy();
   }
 
@@ -327,6 +344,12 @@ export class Server implements ReplySink {
         }
         w += 1 + argc * 2;
         if (client.closed) return;
+        if (client.blockedOn !== null) {
+          // A blocking command is waiting: nothing after it runs until it is answered.
+          this.requeue(client, out, w, count - k - 1, consumed);
+          client.stalled = true;
+          return;
+        }
         if (client.closeAfterReply) {
           // QUIT (or a kill): nothing after it runs, as in Redis.
           client.inputStart = client.inputEnd = 0;
@@ -465,12 +488,17 @@ export class Server implements ReplySink {
       this.runMain(client, target, run);
       return true;
     }
-    const run = impl.run as import('../commands/handler.js').ShardHandler;
-    if (this.workers === null) {
-      this.runInline(client, target, run, client.db);
+    const run = impl.run as ShardHandler;
+    if (this.isBlocking[target.id] === 1) {
+      const b = new BlockedCommand(client, target, run, args, this.reserveSlot(client), Date.now());
+      client.blockedOn = b;
+      this.attempt(b);
       return true;
     }
-    this.dispatchToWorkers(client, target, run, route, args);
+    const db = client.db;
+    if (this.workers === null) this.runInline(client, target, run, db);
+    else this.dispatchToWorkers(client, target, run, route, args, db);
+    if (this.isWrite[target.id] === 1 && this.blocked.size > 0) this.wakeFor(target, args, db);
     return true;
   }
 
@@ -504,7 +532,7 @@ export class Server implements ReplySink {
     if (args !== null) recordSlow(this, client, args, usec);
   }
 
-  private runInline(client: Client, spec: CommandSpec, run: import('../commands/handler.js').ShardHandler, db: number): void {
+  private runInline(client: Client, spec: CommandSpec, run: ShardHandler, db: number): void {
     const ctx = this.mainCtx;
     ctx.args.reset(this.args.buf, this.args.words, this.args.base, this.args.argc);
     ctx.db = db;
@@ -542,7 +570,12 @@ export class Server implements ReplySink {
 
   // ---------------------------------------------------------------- workers
 
-  private dispatchToWorkers(client: Client, spec: CommandSpec, run: import('../commands/handler.js').ShardHandler, route: 'keys' | 'all', args: Args): void {
+  /**
+   * Runs a keyed or whole-keyspace command on the workers: enqueued to the one worker owning all its
+   * keys, or run here with every involved worker held. `attempt` is set for a blocking command's try,
+   * whose reply goes to attemptDone instead of a fresh output slot.
+   */
+  private dispatchToWorkers(client: Client, spec: CommandSpec, run: ShardHandler, route: 'keys' | 'all', args: Args, db: number, attempt: BlockedCommand | null = null): void {
     const pool = this.workers!;
     while (this.inflightCount >= INFLIGHT_SLOTS - 1) pool.drain();
     let worker = -1;
@@ -566,10 +599,10 @@ export class Server implements ReplySink {
       this.nextReqId = (reqId + 1) & 0x7fffffff || 1;
       const idx = reqId & (INFLIGHT_SLOTS - 1);
       this.inflightClient[idx] = client;
-      this.inflightSlot[idx] = this.reserveSlot(client);
+      this.inflightSlot[idx] = attempt === null ? this.reserveSlot(client) : ATTEMPT;
       this.inflightSpec[idx] = spec.id;
       this.inflightCount++;
-      pool.send(worker, reqId, client.resp, client.db, spec.id, args);
+      pool.send(worker, reqId, client.resp, db, spec.id, args);
       return;
     }
     // Several workers: hold them all, then run here with their shards to ourselves.
@@ -581,12 +614,12 @@ export class Server implements ReplySink {
         if (!ws.includes(w)) ws.push(w);
       }
     }
-    const slot = this.reserveSlot(client);
+    const slot = attempt === null ? this.reserveSlot(client) : ATTEMPT;
     const hold = pool.hold(ws);
     for (const s of this.shards) s.arena.refresh();
     const ctx = this.mainCtx;
     ctx.args.reset(args.buf, args.words, args.base, args.argc);
-    ctx.db = client.db;
+    ctx.db = db;
     ctx.spec = spec;
     const reply = this.scratch;
     reply.clear();
@@ -596,7 +629,141 @@ export class Server implements ReplySink {
     pool.release(hold);
     this.afterCommand(client, spec, ctx.args, usec);
     if (reply.pos > 0 && reply.buf[0] === 45) this.countFailure(reply.buf, 0, reply.pos, spec);
-    this.fillSlot(client, slot, reply.buf, 0, reply.pos);
+    if (attempt !== null) this.attemptDone(attempt, reply.buf, 0, reply.pos);
+    else this.fillSlot(client, slot, reply.buf, 0, reply.pos);
+  }
+
+  // ---------------------------------------------------------------- blocking commands (blocking.ts)
+
+  /** Runs (or enqueues) one try of a blocking command; its reply comes to attemptDone. */
+  private attempt(b: BlockedCommand): void {
+    b.retrying = true;
+    b.rewake = false;
+    const client = b.client;
+    const args = this.blockArgs.reset(b.buf, b.words, 0, b.argc);
+    if (this.workers !== null) {
+      this.dispatchToWorkers(client, b.spec, b.run, 'keys', args, b.db, b);
+      return;
+    }
+    const ctx = this.mainCtx;
+    ctx.args.reset(b.buf, b.words, 0, b.argc);
+    ctx.db = b.db;
+    ctx.spec = b.spec;
+    const reply = this.scratch;
+    reply.clear();
+    reply.resp = client.resp;
+    ctx.reply = reply;
+    const usec = execute(ctx, b.spec.id, b.run, this.mainStats);
+    this.afterCommand(client, b.spec, ctx.args, usec);
+    if (reply.pos > 0 && reply.buf[0] === 45) this.countFailure(reply.buf, 0, reply.pos, b.spec);
+    this.attemptDone(b, reply.buf, 0, reply.pos);
+  }
+
+  /** A try's reply: an answer ends the block; no reply parks (or keeps parked) the client. */
+  private attemptDone(b: BlockedCommand, bytes: Uint8Array, start: number, end: number): void {
+    b.retrying = false;
+    const client = b.client;
+    if (client.closed || client.blockedOn !== b) return;
+    if (end > start) {
+      this.blocked.remove(b);
+      client.blockedOn = null;
+      this.fillSlot(client, b.slot, bytes, start, end);
+      this.resumeAfterBlock(client);
+      // What it wrote (BLMOVE's push) may serve others.
+      if (this.blocked.size > 0) this.wakeFor(b.spec, this.blockArgs.reset(b.buf, b.words, 0, b.argc), b.db);
+      return;
+    }
+    if (!b.parked) this.park(b);
+    if (b.ending !== BlockEnd.None) this.endBlock(b, b.ending);
+    else if (b.rewake) this.attempt(b);
+  }
+
+  private park(b: BlockedCommand): void {
+    const args = this.blockArgs.reset(b.buf, b.words, 0, b.argc);
+    if (this.keyIdx.length < args.argc) this.keyIdx = new Int32Array(args.argc * 2);
+    const n = keyPositions(b.spec, args, this.keyIdx);
+    const keys: string[] = [];
+    for (let k = 0; k < n; k++) keys.push(keyName(b.db, b.buf, args.offset(this.keyIdx[k]), args.length(this.keyIdx[k])));
+    b.keys = keys;
+    this.blocked.add(b);
+    if (b.deadline > 0) {
+      b.timer = setTimeout(() => this.onBlockTimeout(b), Math.max(0, b.deadline - Date.now()));
+      b.timer.unref();
+    }
+  }
+
+  private onBlockTimeout(b: BlockedCommand): void {
+    b.timer = null;
+    if (!b.parked) return;
+    if (b.retrying) b.ending = BlockEnd.Timeout;
+    else {
+      this.endBlock(b, BlockEnd.Timeout);
+      this.endBatch();
+    }
+  }
+
+  /** Answers a parked command as timed out (null array) or unblocked with an error. */
+  private endBlock(b: BlockedCommand, how: BlockEnd): void {
+    const client = b.client;
+    this.blocked.remove(b);
+    client.blockedOn = null;
+    const r = this.scratch;
+    r.clear();
+    r.resp = client.resp;
+    if (how === BlockEnd.Error) {
+      r.error(UNBLOCKED_ERROR);
+      this.stats.countError('UNBLOCKED');
+    } else r.nullArray();
+    this.fillSlot(client, b.slot, r.buf, 0, r.pos);
+    this.resumeAfterBlock(client);
+  }
+
+  private resumeAfterBlock(client: Client): void {
+    client.stalled = false;
+    if (client.inputStart < client.inputEnd) {
+      this.stalled.add(client);
+      setImmediate(() => this.resumeStalled());
+    }
+  }
+
+  /** After a write: retries every parked command waiting on a key it names (or on any key). */
+  private wakeFor(spec: CommandSpec, args: Args, db: number): void {
+    if (wakesEveryone(spec)) {
+      for (const b of this.blocked.everyone()) this.wake(b);
+      return;
+    }
+    const idx = new Int32Array(args.argc);
+    const n = keyPositions(spec, args, idx);
+    if (n <= 0) return;
+    const names: string[] = [];
+    for (let k = 0; k < n; k++) names.push(keyName(db, args.buf, args.offset(idx[k]), args.length(idx[k])));
+    for (const name of names) {
+      const waiting = this.blocked.waitingOn(name);
+      if (waiting !== undefined) for (const b of waiting) this.wake(b);
+    }
+  }
+
+  private wake(b: BlockedCommand): void {
+    if (!b.parked) return;
+    if (b.retrying) b.rewake = true;
+    else this.attempt(b);
+  }
+
+  private forgetBlocked(client: Client): void {
+    const b = client.blockedOn;
+    if (b === null) return;
+    this.blocked.remove(b);
+    client.blockedOn = null;
+  }
+
+  /** CLIENT UNBLOCK: true when the client was parked in a blocking command. */
+  unblockClient(id: number, withError: boolean): boolean {
+    const b = this.clients.get(id)?.blockedOn;
+    if (b === undefined || b === null || !b.parked) return false;
+    const how = withError ? BlockEnd.Error : BlockEnd.Timeout;
+    if (b.retrying) b.ending = how;
+    else this.endBlock(b, how);
+    return true;
   }
 
   private reserveSlot(client: Client): number {
@@ -616,7 +783,12 @@ export class Server implements ReplySink {
     const spec = this.table.specs[this.inflightSpec[idx]];
     this.afterCommand(client, spec, slowArgs, usec);
     if (end > start && bytes[start] === 45) this.countFailure(bytes, start, end, spec);
-    this.fillSlot(client, this.inflightSlot[idx], bytes, start, end);
+    const slot = this.inflightSlot[idx];
+    if (slot === ATTEMPT) {
+      if (client.blockedOn !== null) this.attemptDone(client.blockedOn, bytes, start, end);
+      return;
+    }
+    this.fillSlot(client, slot, bytes, start, end);
   }
 
   private fillSlot(client: Client, slot: number, bytes: Uint8Array, start: number, end: number): void {
