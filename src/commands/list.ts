@@ -20,13 +20,12 @@ import type { ExecContext } from './context.js';
 import { valueReporters, mixDigest } from './server-admin.js';
 import { ShardKeyspace, ValueType, Encoding } from '../storage/keyspace.js';
 import { Setting } from '../shard/shared-settings.js';
-import { ListpackEntry } from '../storage/listpack.js';
+import { ListpackEntry, lpValidInt } from '../storage/listpack.js';
 import {
   QuicklistCursor,
   qlCount,
   qlDelete,
   qlDeleteRange,
-  qlEquals,
   qlFirst,
   qlInsert,
   qlLast,
@@ -62,6 +61,22 @@ function replyElement(ctx: ExecContext, ks: ShardKeyspace): void {
   qlRead(a, cur, entry);
   if (entry.isInt) ctx.reply.bulkInteger(entry.value);
   else ctx.reply.bulk(a.u8, entry.start, entry.start + entry.length);
+}
+
+/**
+ * Whether the element under the cursor equals argument bytes whose integer reading (`asInt`, NaN when
+ * they are not a canonical integer) was computed once by the caller: integer elements compare by
+ * value, string elements byte by byte. Hot path (LREM, LPOS, LINSERT scans).
+ */
+function elementEquals(ks: ShardKeyspace, buf: Uint8Array, off: number, len: number, asInt: number): boolean {
+  const a = ks.arena;
+  qlRead(a, cur, entry);
+  if (entry.isInt) return entry.value === asInt;
+  if (entry.length !== len) return false;
+  const u8 = a.u8;
+  const start = entry.start;
+  for (let i = 0; i < len; i++) if (u8[start + i] !== buf[off + i]) return false;
+  return true;
 }
 
 /** A new empty list under the key of argument `i` (its fill factor from list-max-listpack-size). */
@@ -337,10 +352,11 @@ function lrem(ctx: ExecContext): void {
   if (toRemove < 0) toRemove = -toRemove;
   const off = a.offset(3);
   const len = a.length(3);
+  const asInt = lpValidInt(a.buf, off, len);
   let removed = 0;
   let more = forward ? qlFirst(arena, root, cur) : qlLast(arena, root, cur);
   while (more) {
-    if (qlEquals(arena, cur, a.buf, off, len)) {
+    if (elementEquals(ks, a.buf, off, len, asInt)) {
       more = qlDelete(arena, root, cur, forward);
       removed++;
       if (toRemove !== 0 && removed === toRemove) break;
@@ -378,8 +394,9 @@ function linsert(ctx: ExecContext): void {
   const root = ks.valueWord(e);
   const pivotOff = a.offset(3);
   const pivotLen = a.length(3);
+  const asInt = lpValidInt(a.buf, pivotOff, pivotLen);
   for (let more = qlFirst(arena, root, cur); more; more = qlNext(arena, cur)) {
-    if (qlEquals(arena, cur, a.buf, pivotOff, pivotLen)) {
+    if (elementEquals(ks, a.buf, pivotOff, pivotLen, asInt)) {
       qlInsert(arena, root, cur, after, a.buf, a.offset(4), a.length(4));
       ctx.dirty++;
       ctx.reply.integer(qlCount(arena, root));
@@ -444,13 +461,14 @@ function lpos(ctx: ExecContext): void {
   if (rank < 0) rank = -rank;
   const off = a.offset(2);
   const elen = a.length(2);
+  const asInt = lpValidInt(a.buf, off, elen);
   const handle = count >= 0 ? ctx.reply.deferredLen() : -1;
   let found = 0;
   let matches = 0;
   let index = 0;
   let more = fromHead ? qlFirst(arena, root, cur) : qlLast(arena, root, cur);
   while (more && (maxlen === 0 || index < maxlen)) {
-    if (qlEquals(arena, cur, a.buf, off, elen)) {
+    if (elementEquals(ks, a.buf, off, elen, asInt)) {
       matches++;
       if (rankWraps || matches >= rank) {
         const position = fromHead ? index : len - index - 1;
