@@ -6,7 +6,8 @@
  * Random cases use a seeded PRNG; the seed is printed, and RESP_PARSER_SEED=<n> replays a run.
  */
 import { spawnSync } from 'node:child_process';
-import { describe, it, expect } from 'vitest';
+import net from 'node:net';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import {
   parseRequestsTs,
   protocolErrorText,
@@ -14,6 +15,7 @@ import {
   type ParseFunction,
 } from '../../src/protocol/resp-parser.js';
 import { loadNative, nativeLoadFailure } from '../../src/native/loader.js';
+import { redisAvailable, startRedis, type RedisProcess } from '../oracle/redis-server.js';
 
 const MAX_BULK = 512 * 1024 * 1024;
 const SENTINEL = 0xdeadbeef;
@@ -390,65 +392,188 @@ describe.skipIf(native === null)('native RESP parser against the TypeScript twin
   });
 
   it('agrees on random and mutated inputs', () => {
-    const random = prng(seed);
-    const int = (n: number): number => Math.floor(random() * n);
-    const pick = <T,>(items: ArrayLike<T>): T => items[int(items.length)];
-    const bytesOf = (n: number, alphabet: string): string => Array.from({ length: n }, () => pick(alphabet)).join('');
-    const BINARY = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join('');
-    const TOKEN_CHARS = 'abcXYZ019 \t"\'\\xnrtba\x00\r\n\xff{}$*-';
-
-    const multibulk = (): string => {
-      const argc = random() < 0.1 ? 10 + int(3) : int(5);
-      let s = `*${argc}\r\n`;
-      for (let i = 0; i < argc; i++) {
-        const size = random() < 0.05 ? 90 + int(1200) : int(20);
-        const arg = random() < 0.3 ? bytesOf(size, BINARY) : bytesOf(int(8), 'abcdefgh');
-        s += `$${arg.length}\r\n${arg}\r\n`;
-      }
-      return s;
-    };
-    const inlineToken = (): string => {
-      switch (int(5)) {
-        case 0:
-          return bytesOf(1 + int(6), 'abcdefXYZ019');
-        case 1:
-          return `"${bytesOf(int(8), 'ab c\\x41"n\'\x00\xff')}"`;
-        case 2:
-          return `'${bytesOf(int(6), "ab c\\'\"")}'`;
-        case 3:
-          return bytesOf(1 + int(8), TOKEN_CHARS);
-        default:
-          return `"\\x${pick('0aFg')}${pick('0aFg')}\\${pick('nrtbaq"\\')}"`;
-      }
-    };
-    const inline = (): string =>
-      Array.from({ length: int(5) }, inlineToken).join(pick([' ', '  ', '\t', ' \t '])) + pick(['\r\n', '\n', ' \r\n', '\r\r\n']);
-    const pipeline = (): string => Array.from({ length: 1 + int(5) }, () => (random() < 0.6 ? multibulk() : inline())).join('');
-    const MUTANTS = '*$\r\n\x000123456789-"\' \\xa';
-    const mutate = (s: string): string => {
-      const chars = s.split('');
-      for (let k = 1 + int(3); k > 0; k--) {
-        const at = int(chars.length + 1);
-        const op = int(3);
-        if (op === 0 && chars.length > 0) chars.splice(Math.min(at, chars.length - 1), 1);
-        else if (op === 1) chars.splice(at, 0, pick(MUTANTS));
-        else if (chars.length > 0) chars[Math.min(at, chars.length - 1)] = pick(MUTANTS);
-      }
-      return chars.join('');
-    };
-
+    const g = generator(prng(seed));
     for (let n = 0; n < 3000; n++) {
-      const kind = int(3);
-      const input = kind === 0 ? pipeline() : kind === 1 ? mutate(pipeline()) : bytesOf(int(40), TOKEN_CHARS);
+      const kind = g.int(3);
+      const input = kind === 0 ? g.pipeline() : kind === 1 ? g.mutate(g.pipeline()) : g.noise();
       const bytes = enc(input);
-      const words = pick([4, 5, 6, 9, 12, 20, 64, 256]);
-      const maxBulk = pick([0, 3, 10, MAX_BULK]);
-      agree(bytes, words, maxBulk, `random #${n} seed ${seed}`, int(4), random);
-      const cuts = Array.from({ length: int(4) }, () => int(bytes.length + 1)).sort((x, y) => x - y);
-      agreeStream(bytes, cuts, pick([5, 9, 64]), maxBulk, `random stream #${n} seed ${seed}`);
+      const words = g.pick([4, 5, 6, 9, 12, 20, 64, 256]);
+      const maxBulk = g.pick([0, 3, 10, MAX_BULK]);
+      agree(bytes, words, maxBulk, `random #${n} seed ${seed}`, g.int(4), g.random);
+      const cuts = Array.from({ length: g.int(4) }, () => g.int(bytes.length + 1)).sort((x, y) => x - y);
+      agreeStream(bytes, cuts, g.pick([5, 9, 64]), maxBulk, `random stream #${n} seed ${seed}`);
     }
   });
 });
+
+// ---------------------------------------------------------------- the twin against redis-server
+
+const haveRedis = redisAvailable();
+if (!haveRedis) console.warn('resp-parser.test: SKIPPING the comparison with redis-server: redis-server is not installed');
+
+/**
+ * Sends `bytes` in one write and collects the raw replies: until `expected` replies have come and
+ * then 30 ms of quiet (to see any extra one), or the server closes.
+ */
+function exchange(port: number, bytes: Uint8Array, expected: number): Promise<{ replies: string[]; closed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let data = '';
+    let closed = false;
+    let quiet: NodeJS.Timeout | undefined;
+    const finish = (): void => {
+      clearTimeout(quiet);
+      socket.destroy();
+      resolve({ replies: splitReplies(data), closed });
+    };
+    const check = (): void => {
+      clearTimeout(quiet);
+      if (splitReplies(data).length >= expected) quiet = setTimeout(finish, 30);
+    };
+    socket.on('connect', () => {
+      socket.write(bytes);
+      check();
+    });
+    socket.on('data', (chunk) => {
+      data += chunk.toString('latin1');
+      check();
+    });
+    socket.on('end', () => {
+      closed = true;
+      finish();
+    });
+    socket.on('error', reject);
+    setTimeout(finish, 5000);
+  });
+}
+
+/** Complete RESP2 replies of simple types and bulk strings (all PING and ECHO can answer). */
+function splitReplies(data: string): string[] {
+  const replies: string[] = [];
+  let pos = 0;
+  for (;;) {
+    const eol = data.indexOf('\r\n', pos);
+    if (eol < 0) break;
+    let end = eol + 2;
+    if (data[pos] === '$') {
+      const len = Number(data.slice(pos + 1, eol));
+      if (len >= 0) end = eol + 2 + len + 2;
+      if (end > data.length) break;
+    }
+    replies.push(data.slice(pos, end));
+    pos = end;
+  }
+  return replies;
+}
+
+/** What Redis answers to a command the parser produced: exact for PING and ECHO, '-' for the rest. */
+function expectedReply(args: string[]): string {
+  const name = args[0].toLowerCase();
+  const bulk = (s: string): string => `$${s.length}\r\n${s}\r\n`;
+  if (name === 'ping' && args.length === 1) return '+PONG\r\n';
+  if ((name === 'ping' || name === 'echo') && args.length === 2) return bulk(args[1]);
+  return '-';
+}
+
+describe.skipIf(!haveRedis)('TypeScript RESP parser against redis-server (random PING/ECHO streams)', () => {
+  let redis: RedisProcess;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.close();
+  });
+
+  it('predicts every reply, the protocol error and the close of random and mutated streams', async () => {
+    const seed = Number(process.env.RESP_PARSER_SEED ?? Date.now() % 2 ** 31) + 1;
+    console.log(`resp-parser.test: redis-server comparison seed ${seed - 1}`);
+    const g = generator(prng(seed));
+    const NAMES = ['PING', 'ping', 'ECHO', 'echo', 'Echo', 'nosuchcommand'];
+    const inputs: string[] = [];
+    for (let n = 0; n < 400; n++) {
+      const kind = g.int(4);
+      inputs.push(kind === 0 ? g.pipeline(NAMES) : kind === 3 ? g.noise() : g.mutate(g.pipeline(NAMES)));
+    }
+    for (let batch = 0; batch < inputs.length; batch += 20) {
+      await Promise.all(
+        inputs.slice(batch, batch + 20).map(async (input) => {
+          const bytes = enc(input);
+          const predicted = stream(parseRequestsTs, [bytes], 256, MAX_BULK);
+          const expected = predicted.commands.map(expectedReply);
+          // As Redis's addReplyErrorFormat (and Tessera's reply writer): CR and LF become spaces.
+          const text = protocolErrorText(predicted.error, predicted.detail).replace(/[\r\n]/g, ' ');
+          if (predicted.error !== 0) expected.push(`-ERR ${text}\r\n`);
+          const { replies, closed } = await exchange(redis.port, bytes, expected.length);
+          const got = replies.map((r, i) => (expected[i] === '-' && r.startsWith('-') ? '-' : r));
+          const why = `input ${JSON.stringify(input)}`;
+          expect(got, why).toEqual(expected);
+          expect(closed, why).toBe(predicted.error !== 0);
+        }),
+      );
+    }
+  });
+});
+
+// ---------------------------------------------------------------- random inputs
+
+/**
+ * Random RESP input: pipelines of multibulk and inline commands (binary, quoted, escaped, empty and
+ * long arguments), their mutations (bytes inserted, deleted or replaced with protocol marks), noise.
+ * With `names`, every command starts with one of them.
+ */
+function generator(random: () => number) {
+  const int = (n: number): number => Math.floor(random() * n);
+  const pick = <T,>(items: ArrayLike<T>): T => items[int(items.length)];
+  const bytesOf = (n: number, alphabet: string): string => Array.from({ length: n }, () => pick(alphabet)).join('');
+  const BINARY = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join('');
+  const TOKEN_CHARS = 'abcXYZ019 \t"\'\\xnrtba\x00\r\n\xff{}$*-';
+  const MUTANTS = '*$\r\n\x000123456789-"\' \\xa';
+
+  const multibulk = (names?: string[]): string => {
+    const argc = random() < 0.1 ? 10 + int(3) : int(5);
+    let s = `*${argc}\r\n`;
+    for (let i = 0; i < argc; i++) {
+      const size = random() < 0.05 ? 90 + int(1200) : int(20);
+      const arg = i === 0 && names ? pick(names) : random() < 0.3 ? bytesOf(size, BINARY) : bytesOf(int(8), 'abcdefgh');
+      s += `$${arg.length}\r\n${arg}\r\n`;
+    }
+    return s;
+  };
+  const inlineToken = (): string => {
+    switch (int(5)) {
+      case 0:
+        return bytesOf(1 + int(6), 'abcdefXYZ019');
+      case 1:
+        return `"${bytesOf(int(8), 'ab c\\x41"n\'\x00\xff')}"`;
+      case 2:
+        return `'${bytesOf(int(6), "ab c\\'\"")}'`;
+      case 3:
+        return bytesOf(1 + int(8), TOKEN_CHARS);
+      default:
+        return `"\\x${pick('0aFg')}${pick('0aFg')}\\${pick('nrtbaq"\\')}"`;
+    }
+  };
+  const inline = (names?: string[]): string => {
+    const tokens = Array.from({ length: int(5) }, inlineToken);
+    if (names) tokens.unshift(pick(names));
+    return tokens.join(pick([' ', '  ', '\t', ' \t '])) + pick(['\r\n', '\n', ' \r\n', '\r\r\n']);
+  };
+  const pipeline = (names?: string[]): string =>
+    Array.from({ length: 1 + int(5) }, () => (random() < 0.6 ? multibulk(names) : inline(names))).join('');
+  const mutate = (s: string): string => {
+    const chars = s.split('');
+    for (let k = 1 + int(3); k > 0; k--) {
+      const at = int(chars.length + 1);
+      const op = int(3);
+      if (op === 0 && chars.length > 0) chars.splice(Math.min(at, chars.length - 1), 1);
+      else if (op === 1) chars.splice(at, 0, pick(MUTANTS));
+      else if (chars.length > 0) chars[Math.min(at, chars.length - 1)] = pick(MUTANTS);
+    }
+    return chars.join('');
+  };
+  const noise = (): string => bytesOf(int(40), TOKEN_CHARS);
+  return { random, int, pick, pipeline, mutate, noise };
+}
 
 /** Bytes the padding around an input is drawn from: line ends, digits, quotes, the protocol's marks. */
 const PAD_BYTES = enc('\r\n*$0123456789"\' xX\x00');
