@@ -95,6 +95,9 @@ unsafe extern "C" fn parse_callback(env: napi_env, info: napi_callback_info) -> 
 }
 
 /// Node calls this when it loads the addon (on every thread that requires it).
+///
+/// # Safety
+/// Called by Node with a live `env` and its `exports` object.
 #[no_mangle]
 pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_value) -> napi_value {
     let mut function: napi_value = ptr::null_mut();

@@ -1,8 +1,9 @@
 //! RESP request parser: the native twin of `parseRequestsTs` in src/protocol/resp-parser.ts, which
 //! documents the contract. The two must agree word for word on `out` and byte for byte on the
 //! in-place unquoting of inline arguments (test/unit/resp-parser.test.ts feeds both the same input),
-//! so this file follows the TypeScript one step by step, including its use of doubles for counts
-//! and lengths (the JS numbers): a change to one is made to the other.
+//! so this file follows the TypeScript one step by step: counts and lengths are checked as the
+//! doubles JS has (exactly so for the 1-15 digit numbers of the fast path, which doubles hold
+//! exactly), and a change to one file is made to the other.
 //!
 //! Semantics are Redis 7.0.15's networking.c (processMultibulkBuffer, processInlineBuffer) and
 //! sds.c (sdssplitargs).
@@ -237,7 +238,7 @@ impl Parser<'_> {
             v = v * 10 + d as u64;
             digits += 1;
         }
-        if digits < text.len() && text[digits] == b'\r' && digits >= 1 && digits <= 15 && (digits == 1 || text[0] != b'0') {
+        if digits < text.len() && text[digits] == b'\r' && (1..=15).contains(&digits) && (digits == 1 || text[0] != b'0') {
             return CountLine { cr: (pos + 1 + digits) as i64, exact: v as i64, value: 0.0 };
         }
         let cr = self.find_byte(pos, end, b'\r');
@@ -316,7 +317,7 @@ impl Parser<'_> {
                 }
                 // TypeScript's `data + len + 2 > end`: the same answer while len is exact (< 2^53),
                 // and past that both sides are far beyond any buffer.
-                if !(len + 2.0 <= (end - data) as f64) {
+                if len + 2.0 > (end - data) as f64 {
                     return self.incomplete(data as f64 + len + 2.0);
                 }
                 len as usize
