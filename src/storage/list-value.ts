@@ -80,7 +80,19 @@ export function listDebugText(a: ShardArena, ql: number): string {
   let bytes = 0;
   for (let node = qlHead(a, ql); node !== 0; node = qlNodeNext(a, node)) bytes += qlNodeBytes(a, node);
   const avg = nodes === 0 ? 0 : qlCount(a, ql) / nodes;
-  return ` ql_nodes:${nodes} ql_avg_node:${avg.toFixed(2)} ql_listpack_max:${qlFill(a, ql)} ql_compressed:0 ql_uncompressed_size:${bytes}`;
+  return ` ql_nodes:${nodes} ql_avg_node:${fixed2(avg)} ql_listpack_max:${qlFill(a, ql)} ql_compressed:0 ql_uncompressed_size:${bytes}`;
+}
+
+/**
+ * C's "%.2f" for a non-negative double: toFixed(2) rounds an exact tie up, printf to even
+ * (4.625 -> "4.62"); anything else rounds the same. toFixed(100) is the exact decimal expansion.
+ */
+function fixed2(v: number): string {
+  const exact = v.toFixed(100);
+  const dot = exact.indexOf('.');
+  const rest = exact.slice(dot + 3);
+  if (rest[0] === '5' && /^50*$/.test(rest) && (exact.charCodeAt(dot + 2) - 48) % 2 === 0) return exact.slice(0, dot + 3);
+  return v.toFixed(2);
 }
 
 /** Arena bytes of the list besides its key entry; samples nodes (0 = all) as Redis's objectComputeSize. */

@@ -503,7 +503,7 @@ export function qlInsert(a: ShardArena, ql: number, cur: QuicklistCursor, after:
     storeListpack(a, prev, lpAppend(a, word(a, prev, N_LP), buf, off, len));
     return;
   }
-  if ((atTail && next !== 0) || (atHead && prev !== 0)) {
+  if (atTail || atHead) {
     const fresh = newNode(a);
     storeListpack(a, fresh, lpAppend(a, word(a, fresh, N_LP), buf, off, len));
     linkNode(a, ql, node, fresh, after);
