@@ -103,6 +103,26 @@ describe('quicklist', () => {
     qlVerify(a, counted);
   });
 
+  it('lays out nodes as Redis 7.0.15 does (node counts taken from DEBUG OBJECT of a real server)', () => {
+    const a = ShardArena.create();
+    // 2000 x "element-value-NNNNN" with fill -2: Redis reports ql_nodes:6.
+    const strings = qlNew(a, -2);
+    for (let i = 1; i <= 2000; i++) push(a, strings, false, `element-value-${String(((i - 1) % 100) + 1).padStart(5, '0')}`);
+    expect(qlNodeCount(a, strings)).toBe(6);
+    // RPUSH n 1..3000 with fill -2: ql_nodes:2.
+    const ints = qlNew(a, -2);
+    for (let i = 1; i <= 3000; i++) push(a, ints, false, String(i));
+    expect(qlNodeCount(a, ints)).toBe(2);
+    // fill 5, RPUSH 1..23, LINSERT AFTER 12: ql_nodes:6.
+    const counted = qlNew(a, 5);
+    for (let i = 1; i <= 23; i++) push(a, counted, false, String(i));
+    const cur = new QuicklistCursor();
+    qlSeek(a, counted, 11, cur);
+    const x = enc('x');
+    qlInsert(a, counted, cur, true, x, 0, x.length);
+    expect(qlNodeCount(a, counted)).toBe(6);
+  });
+
   it('gives every element larger than the node size a node of its own', () => {
     const a = ShardArena.create();
     const ql = qlNew(a, -2);
