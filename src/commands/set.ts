@@ -17,6 +17,7 @@ import type { ShardArena } from '../storage/arena.js';
 import { ShardKeyspace, ValueType } from '../storage/keyspace.js';
 import { WRONGTYPE, SYNTAX, NOT_POSITIVE_LONG } from '../protocol/errors.js';
 import { Setting } from '../shard/shared-settings.js';
+import { Counter } from '../shard/command-stats.js';
 import { string2ll, integerArgExactOrReply } from '../protocol/number-parse.js';
 import {
   parseScanCursorOrReply,
@@ -305,8 +306,10 @@ function spopWithCount(ctx: ExecContext): void {
   const size = setSize(arena, word);
   let count = n;
 
-  // The whole set: reply it as SUNION of the one key would (a fresh set's order), delete the key.
+  // The whole set: reply it as SUNION of the one key would (a fresh set's order, and its lookup
+  // counted as a keyspace hit), delete the key.
   if (count >= size) {
+    ctx.stats.count(Counter.KeyspaceHits);
     const copy = unionOf(arena, [arena], [word], maxIntsetEntries(ctx));
     replySetMembers(ctx, arena, copy);
     setFree(arena, copy);
