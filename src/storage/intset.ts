@@ -17,6 +17,7 @@
  *   0 width (2, 4 or 8)   4 element count   8 elements
  */
 import type { ShardArena } from './arena.js';
+import { string2ll, string2llExact } from '../protocol/number-parse.js';
 
 const H_WIDTH = 0;
 const H_LENGTH = 4;
@@ -34,48 +35,19 @@ export interface Int64 {
 // ---------------------------------------------------------------- int64 helpers
 
 /**
- * Redis's string2ll on a byte range: true (and `out` filled) when the bytes are the canonical decimal
- * text of a signed 64-bit integer: optional '-', no leading zeros or '+', no spaces, in range.
- * This is the test Redis uses to decide whether a set member can live in an intset.
+ * Redis's string2ll (number-parse.ts decides what is an integer) with the result as halves: true, and
+ * `out` filled, when the bytes are the canonical decimal text of a signed 64-bit integer. This is
+ * the test Redis uses to decide whether a set member can live in an intset. No allocation unless
+ * the value is beyond 2^53.
  */
 export function parseInt64(buf: Uint8Array, off: number, len: number, out: Int64): boolean {
-  if (len === 0 || len > 20) return false;
-  let p = off;
-  const end = off + len;
-  let negative = false;
-  if (buf[p] === 45) {
-    negative = true;
-    p++;
-    if (p === end) return false;
-  }
-  const first = buf[p];
-  if (first === 48) {
-    if (len !== 1) return false;
-    out.hi = 0;
-    out.lo = 0;
+  const n = string2ll(buf, off, len);
+  if (n === null) return false;
+  if (Number.isSafeInteger(n)) {
+    splitNumber(n, out);
     return true;
   }
-  if (first < 49 || first > 57) return false;
-  const digits = end - p;
-  if (digits <= 15) {
-    let v = 0;
-    for (; p < end; p++) {
-      const c = buf[p] - 48;
-      if (c < 0 || c > 9) return false;
-      v = v * 10 + c;
-    }
-    splitNumber(negative ? -v : v, out);
-    return true;
-  }
-  // 16 to 19 digits: beyond 2^53, take the slow exact path (rare: only for very large members).
-  for (let q = p; q < end; q++) {
-    const c = buf[q];
-    if (c < 48 || c > 57) return false;
-  }
-  let text = '';
-  for (let q = off; q < end; q++) text += String.fromCharCode(buf[q]);
-  const big = BigInt(text);
-  if (big > 9223372036854775807n || big < -9223372036854775808n) return false;
+  const big = string2llExact(buf, off, len)!;
   out.lo = Number(BigInt.asUintN(32, big));
   out.hi = Number(BigInt.asIntN(32, big >> 32n));
   return true;
