@@ -28,7 +28,6 @@ import {
   intsetCreate,
   intsetFree,
   intsetLength,
-  intsetWidth,
   intsetFind,
   intsetAdd,
   intsetRemove,
@@ -287,11 +286,6 @@ export function setScan(arena: ShardArena, word: number, cursor: number, steps: 
 /** Bytes the set's structures take besides the key's entry (MEMORY USAGE). */
 export function setMemory(arena: ShardArena, word: number): number {
   return isHashtable(word) ? ftMemory(arena, tableOf(word)) : intsetBlobBytes(arena, word);
-}
-
-/** The intset's element width in bytes (2, 4, 8), or 0 for a hashtable. */
-export function setIntsetWidth(arena: ShardArena, word: number): number {
-  return isHashtable(word) ? 0 : intsetWidth(arena, word);
 }
 
 valueFreers[ValueType.Set] = setFree;
