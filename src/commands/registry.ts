@@ -8,10 +8,11 @@ import { keyCommands } from './keys.js';
 import { expireCommands } from './expire.js';
 import { connectionCommands } from './connection.js';
 import { serverCommands } from './server-admin.js';
+import { sortedSetCommands } from './zset.js';
 import { listCommands } from './list.js';
 import { setCommands } from './set.js';
 
-const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, serverCommands, listCommands, setCommands];
+const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, serverCommands, listCommands, setCommands, sortedSetCommands];
 
 export function commandImplsByName(): Map<string, CommandImpl> {
   const map = new Map<string, CommandImpl>();

@@ -7,6 +7,7 @@ import { CONNECTION_COMMANDS } from './connection.js';
 import { SERVER_COMMANDS } from './server.js';
 import { STRING_COMMANDS } from './string.js';
 import { KEYSPACE_COMMANDS } from './keyspace.js';
+import { SORTED_SET_COMMANDS } from './sorted-set.js';
 import { LIST_COMMANDS } from './list.js';
 import { SET_COMMANDS } from './set.js';
 
@@ -15,6 +16,7 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...SERVER_COMMANDS,
   ...STRING_COMMANDS,
   ...KEYSPACE_COMMANDS,
+  ...SORTED_SET_COMMANDS,
   ...LIST_COMMANDS,
   ...SET_COMMANDS,
 ];
