@@ -11,7 +11,6 @@
 import type { ExecContext } from './context.js';
 import type { CommandFamily } from './handler.js';
 import type { ShardKeyspace } from '../storage/keyspace.js';
-import type { ShardArena } from '../storage/arena.js';
 import { ValueType, Encoding, valueFreers, valueCloners } from '../storage/keyspace.js';
 import { WRONGTYPE, SYNTAX, NOT_INTEGER, NOT_FLOAT, NOT_POSITIVE_LONG } from '../protocol/errors.js';
 import { string2ll, string2llExact, string2d } from '../protocol/number-parse.js';
@@ -20,6 +19,7 @@ import { Setting } from '../shard/shared-settings.js';
 import { parseScanCursorOrReply, parseScanOptionsOrReply, replyEmptyScan, replyScanCursor, scanCursor, scanOptions, scanMatches } from './scan-cursor.js';
 import { valueReporters, mixDigest, xorDigest } from './server-admin.js';
 import { ftScan, ftFieldStart, ftFieldLength, ftScore } from '../storage/field-table.js';
+import { setSize, setHas, setForEach } from '../storage/set-value.js';
 import {
   ZSetRef,
   ZAddIn,
@@ -964,20 +964,11 @@ function forEachInSource(src: OpSource, visit: (buf: Uint8Array, off: number, le
   setValue.forEach(src.ks.arena, src.ks.valueWord(src.e), (buf, off, len) => visit(buf, off, len, 1));
 }
 
-/**
- * Plain-set access for set operations, bound when the set module is present (set inputs count with
- * score 1); until then a set input is WRONGTYPE.
- */
-export const setValue: {
-  supported: boolean;
-  size: (arena: ShardArena, word: number) => number;
-  has: (arena: ShardArena, word: number, buf: Uint8Array, off: number, len: number) => boolean;
-  forEach: (arena: ShardArena, word: number, visit: (buf: Uint8Array, off: number, len: number) => void) => void;
-} = {
-  supported: false,
-  size: () => 0,
-  has: () => false,
-  forEach: () => {},
+/** Plain sets as set-operation inputs: every member counts with score 1, as in Redis. */
+const setValue = {
+  size: setSize,
+  has: setHas,
+  forEach: setForEach,
 };
 
 function zsetOperation(ctx: ExecContext, dstArg: number, numkeysIdx: number, op: SetOp, cardinalityOnly: boolean): void {
@@ -994,7 +985,7 @@ function zsetOperation(ctx: ExecContext, dstArg: number, numkeysIdx: number, op:
     const e = dstArg ? ctx.lookup(ks, j) : ctx.lookupRead(ks, j);
     if (e !== 0) {
       const type = ks.type(e);
-      if (type !== ValueType.ZSet && !(type === ValueType.Set && setValue.supported)) return r.error(WRONGTYPE);
+      if (type !== ValueType.ZSet && type !== ValueType.Set) return r.error(WRONGTYPE);
       const length = type === ValueType.ZSet ? zsetLength(zsetOpen(zsrcLookup, ks, e)) : setValue.size(ks.arena, ks.valueWord(e));
       srcs.push({ ks, e, type, weight: 1, length, arg: j });
     } else {
