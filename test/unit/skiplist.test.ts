@@ -247,3 +247,94 @@ describe('skiplist', () => {
     check(a, sl, model);
   });
 });
+
+describe('sorted-set values over the skiplist and listpack encodings', () => {
+  // Imported lazily so the skiplist tests above stand alone.
+  it('match a model under random adds, increments, removals and range deletes, across conversions', async () => {
+    const zv = await import('../../src/storage/zset-value.js');
+    for (const lim of [
+      { entries: 128, value: 64 },
+      { entries: 8, value: 64 },
+      { entries: 0, value: 0 },
+    ]) {
+      const a = ShardArena.create(1 << 16);
+      const z = new zv.ZSetRef();
+      zv.zsetCreate(z, a, 1, 1, lim);
+      const model = new Map<string, number>();
+      const rand = rng(7 + lim.entries);
+      const sorted = () =>
+        [...model.entries()]
+          .map(([m, score]) => ({ score, member: Buffer.from(m, 'latin1') }))
+          .sort(cmp);
+      for (let step = 0; step < 3000; step++) {
+        const op = rand();
+        const pick = Math.floor(rand() * 40);
+        const name = Buffer.from(pick % 3 === 0 ? String(pick) : 'k' + pick, 'latin1');
+        const key = name.toString('latin1');
+        if (op < 0.45) {
+          const score = Math.floor(rand() * 20) - 10 + (rand() < 0.2 ? 0.5 : 0);
+          const incr = rand() < 0.2;
+          const out = zv.zsetAdd(z, score, name, 0, name.length, incr ? zv.ZAddIn.Incr : 0, lim);
+          const next = incr ? (model.get(key) ?? 0) + score : score;
+          expect(out & zv.ZAddOut.NaN).toBe(0);
+          model.set(key, next);
+          expect(zv.zsetResult.score).toBe(next);
+        } else if (op < 0.7) {
+          expect(zv.zsetRemove(z, name, 0, name.length)).toBe(model.delete(key));
+        } else if (op < 0.75 && model.size > 2) {
+          const n = zv.zsetLength(z);
+          const s = Math.floor(rand() * n);
+          const e = Math.min(n - 1, s + Math.floor(rand() * 3));
+          expect(zv.zsetDeleteRangeByRank(z, s, e)).toBe(e - s + 1);
+          sorted()
+            .slice(s, e + 1)
+            .forEach((it) => model.delete(it.member.toString('latin1')));
+        } else if (op < 0.8) {
+          const r = { min: Math.floor(rand() * 20) - 10, max: 0, minex: rand() < 0.5, maxex: rand() < 0.5 };
+          r.max = r.min + Math.floor(rand() * 4);
+          const doomed = sorted().filter((it) => (r.minex ? it.score > r.min : it.score >= r.min) && (r.maxex ? it.score < r.max : it.score <= r.max));
+          expect(zv.zsetDeleteRangeByScore(z, r)).toBe(doomed.length);
+          doomed.forEach((it) => model.delete(it.member.toString('latin1')));
+        } else {
+          const want = model.get(key);
+          const got = zv.zsetScore(z, name, 0, name.length);
+          if (want === undefined) expect(Number.isNaN(got)).toBe(true);
+          else expect(got).toBe(want);
+        }
+        if (step % 250 === 0 || step === 2999) {
+          const expected = sorted();
+          expect(zv.zsetLength(z)).toBe(expected.length);
+          const forward: Item[] = [];
+          for (let h = zv.zsetFirst(z); h !== 0; h = zv.zsetNext(z, h)) forward.push({ score: zv.zsetHandleScore(z, h), member: Buffer.from(zv.zsetMemberCopy(z, h)) });
+          expect(forward).toEqual(expected);
+          const backward: Item[] = [];
+          for (let h = zv.zsetLast(z); h !== 0; h = zv.zsetPrev(z, h)) backward.push({ score: zv.zsetHandleScore(z, h), member: Buffer.from(zv.zsetMemberCopy(z, h)) });
+          expect(backward.reverse()).toEqual(expected);
+          expected.forEach((it, i) => {
+            expect(zv.zsetRank(z, it.member, 0, it.member.length, false)).toBe(i);
+            expect(zv.zsetRank(z, it.member, 0, it.member.length, true)).toBe(expected.length - 1 - i);
+            expect(Buffer.from(zv.zsetMemberCopy(z, zv.zsetAtRank(z, i)))).toEqual(it.member);
+          });
+        }
+      }
+      if (lim.entries === 0) expect(z.enc).toBe(7);
+      const copy = zv.zsetCloneRoot(a, z.root, a);
+      const other = ShardArena.create();
+      const far = zv.zsetCloneRoot(a, z.root, other);
+      zv.zsetFree(z);
+      for (const [arena, root] of [
+        [a, copy],
+        [other, far],
+      ] as const) {
+        const c = new zv.ZSetRef();
+        c.arena = arena;
+        c.root = root;
+        c.enc = zv.isSkiplistRoot(arena, root) ? 7 : 11;
+        const items: Item[] = [];
+        for (let h = zv.zsetFirst(c); h !== 0; h = zv.zsetNext(c, h)) items.push({ score: zv.zsetHandleScore(c, h), member: Buffer.from(zv.zsetMemberCopy(c, h)) });
+        expect(items).toEqual(sorted());
+        zv.zsetFree(c);
+      }
+    }
+  });
+});
