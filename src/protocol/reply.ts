@@ -263,24 +263,72 @@ export function formatDouble(d: number): string {
   return formatG17(d);
 }
 
-/** C's %.17g. */
+/**
+ * C's %.17g: 17 significant digits, trailing zeros removed, scientific notation below 1e-4 and from
+ * 1e17. JavaScript rounds decimal ties away from zero where glibc rounds the exact binary value half
+ * to even, so a value whose 18th significant digit is a 5 is formatted from its exact expansion.
+ */
 export function formatG17(d: number): string {
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  const exp = Math.floor(Math.log10(Math.abs(d)));
-  let s: string;
-  // %g uses scientific notation when exponent < -4 or >= precision (17).
-  const e = Number(d.toExponential(16).split('e')[1]);
-  void exp;
-  if (e < -4 || e >= 17) {
-    s = d.toExponential(16);
-    let [mant, ex] = s.split('e');
-    if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '');
-    const sign = ex[0] === '-' ? '-' : '+';
-    let digits = ex.replace(/^[+-]/, '');
-    if (digits.length < 2) digits = '0' + digits;
-    return `${mant}e${sign}${digits}`;
+  const probe = d.toExponential(17);
+  const mark = probe.indexOf('e');
+  let digits: string;
+  let exp: number;
+  if (probe.charCodeAt(mark - 1) !== 53) {
+    const s = d.toExponential(16);
+    const e = s.indexOf('e');
+    digits = s.slice(d < 0 ? 1 : 0, e).replace('.', '');
+    exp = Number(s.slice(e + 1));
+  } else {
+    [digits, exp] = exactDigits17(Math.abs(d));
   }
-  s = d.toFixed(Math.max(0, 16 - e));
-  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
-  return s;
+  digits = digits.replace(/0+$/, '');
+  if (digits === '') digits = '0';
+  const sign = d < 0 ? '-' : '';
+  if (exp < -4 || exp >= 17) {
+    const mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const ex = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : String(Math.abs(exp));
+    return `${sign}${mant}e${exp < 0 ? '-' : '+'}${ex}`;
+  }
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  if (digits.length <= exp + 1) return sign + digits + '0'.repeat(exp + 1 - digits.length);
+  return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+}
+
+/** 17 significant digits of a positive finite double, rounded half to even from its exact value, and the decimal exponent. */
+function exactDigits17(d: number): [string, number] {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, d);
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const biased = (hi >>> 20) & 0x7ff;
+  let mantissa = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  let e2 = biased - 1075;
+  if (biased === 0) e2 = -1074;
+  else mantissa |= 1n << 52n;
+  // Exact decimal: digits * 10^-scale.
+  let exact: bigint;
+  let scale: number;
+  if (e2 >= 0) {
+    exact = mantissa << BigInt(e2);
+    scale = 0;
+  } else {
+    exact = mantissa * 5n ** BigInt(-e2);
+    scale = -e2;
+  }
+  const text = exact.toString();
+  const exp = text.length - 1 - scale;
+  if (text.length <= 17) return [text.padEnd(17, '0'), exp];
+  let head = BigInt(text.slice(0, 17));
+  const rest = text.slice(17);
+  const first = rest.charCodeAt(0) - 48;
+  const tail = /[1-9]/.test(rest.slice(1));
+  if (first > 5 || (first === 5 && (tail || head % 2n === 1n))) head += 1n;
+  let digits = head.toString();
+  let e = exp;
+  if (digits.length > 17) {
+    digits = digits.slice(0, 17);
+    e++;
+  }
+  return [digits, e];
 }
