@@ -24,6 +24,12 @@ export class ExecContext {
   /** Number of changes the command made (Redis's server.dirty increments). */
   dirty = 0;
   spec: CommandSpec | null = null;
+  /**
+   * True while a parked blocking command is tried again after a write to one of its keys (false on
+   * its first try): a key of another type then means "not ready" rather than WRONGTYPE, as Redis 7.0
+   * only serves a blocked client from a key of the type it waits for.
+   */
+  blockedRetry = false;
   readonly shards: ShardKeyspace[];
   readonly slotToShard: Uint16Array;
   readonly settings: SharedSettings;

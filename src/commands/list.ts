@@ -97,7 +97,7 @@ function deleteIfEmpty(ctx: ExecContext, ks: ShardKeyspace, e: number): void {
 }
 
 /** Parses LEFT / RIGHT; true for LEFT (the head). Replies a syntax error and returns null otherwise. */
-function whereOrReply(ctx: ExecContext, i: number): boolean | null {
+export function whereOrReply(ctx: ExecContext, i: number): boolean | null {
   if (ctx.args.is(i, 'left')) return true;
   if (ctx.args.is(i, 'right')) return false;
   ctx.reply.error(SYNTAX);
@@ -130,6 +130,17 @@ function popRangeReply(ctx: ExecContext, ks: ShardKeyspace, e: number, head: boo
     qlDelete(a, root, cur, head);
   }
   ctx.dirty += n;
+  deleteIfEmpty(ctx, ks, e);
+}
+
+/** Pops one element from one end of the list of entry `e`, replying it as a bulk string (LPOP, BLPOP). */
+export function popOneReply(ctx: ExecContext, ks: ShardKeyspace, e: number, head: boolean): void {
+  const root = ks.valueWord(e);
+  if (head) qlFirst(ks.arena, root, cur);
+  else qlLast(ks.arena, root, cur);
+  replyElement(ctx, ks);
+  qlDelete(ks.arena, root, cur, head);
+  ctx.dirty++;
   deleteIfEmpty(ctx, ks, e);
 }
 
@@ -183,13 +194,7 @@ function popGeneric(ctx: ExecContext, head: boolean): void {
     return;
   }
   if (!hasCount) {
-    const root = ks.valueWord(e);
-    if (head) qlFirst(ks.arena, root, cur);
-    else qlLast(ks.arena, root, cur);
-    replyElement(ctx, ks);
-    qlDelete(ks.arena, root, cur, head);
-    ctx.dirty++;
-    deleteIfEmpty(ctx, ks, e);
+    popOneReply(ctx, ks, e, head);
     return;
   }
   if (count === 0) {
@@ -491,7 +496,8 @@ function lpos(ctx: ExecContext): void {
 
 // ---------------------------------------------------------------- LMOVE RPOPLPUSH LMPOP
 
-function moveGeneric(ctx: ExecContext, fromHead: boolean, toHead: boolean): void {
+/** LMOVE's work (also BLMOVE's once its source has elements): replies the moved element. */
+export function moveGeneric(ctx: ExecContext, fromHead: boolean, toHead: boolean): void {
   const src = ctx.keyspaceFor(1);
   const e = ctx.lookup(src, 1);
   if (e === 0) {
@@ -529,44 +535,73 @@ function lmove(ctx: ExecContext): void {
   moveGeneric(ctx, from, to);
 }
 
-function lmpop(ctx: ExecContext): void {
+/** Parsed LMPOP / BLMPOP arguments: keys are arguments [firstKey, endKey). */
+export class MpopArgs {
+  firstKey = 0;
+  endKey = 0;
+  head = true;
+  count = 1;
+}
+
+/** Parses numkeys (argument `numkeysIdx`), the keys, LEFT|RIGHT and COUNT; replies the error and returns false. */
+export function mpopArgsOrReply(ctx: ExecContext, numkeysIdx: number, out: MpopArgs): boolean {
   const a = ctx.args;
-  const numkeys = rangeArgOrReply(ctx, 1, 1, LONG_MAX, NUMKEYS_NOT_POSITIVE);
-  if (numkeys === null) return;
-  const whereIdx = 1 + numkeys + 1;
+  const numkeys = rangeArgOrReply(ctx, numkeysIdx, 1, LONG_MAX, NUMKEYS_NOT_POSITIVE);
+  if (numkeys === null) return false;
+  const whereIdx = numkeysIdx + numkeys + 1;
   if (whereIdx >= a.argc) {
     ctx.reply.error(SYNTAX);
-    return;
+    return false;
   }
   const head = whereOrReply(ctx, whereIdx);
-  if (head === null) return;
+  if (head === null) return false;
   let count = -1;
   for (let j = whereIdx + 1; j < a.argc; j++) {
     if (count === -1 && j + 1 < a.argc && a.is(j, 'count')) {
       j++;
       const n = rangeArgOrReply(ctx, j, 1, LONG_MAX, COUNT_NOT_POSITIVE);
-      if (n === null) return;
+      if (n === null) return false;
       count = n;
     } else {
       ctx.reply.error(SYNTAX);
-      return;
+      return false;
     }
   }
-  if (count === -1) count = 1;
-  for (let k = 2; k < whereIdx; k++) {
+  out.firstKey = numkeysIdx + 1;
+  out.endKey = whereIdx;
+  out.head = head;
+  out.count = count === -1 ? 1 : count;
+  return true;
+}
+
+/**
+ * Pops from the first key holding a list, replying [key, elements]; a key of another type replies
+ * WRONGTYPE, or is passed over when `skipOtherTypes`. False (nothing replied) when no key holds a list.
+ */
+export function mpopFromFirstList(ctx: ExecContext, m: MpopArgs, skipOtherTypes: boolean): boolean {
+  const a = ctx.args;
+  for (let k = m.firstKey; k < m.endKey; k++) {
     const ks = ctx.keyspaceFor(k);
     const e = ctx.lookup(ks, k);
     if (e === 0) continue;
     if (ks.type(e) !== ValueType.List) {
+      if (skipOtherTypes) continue;
       ctx.reply.error(WRONGTYPE);
-      return;
+      return true;
     }
     ctx.reply.arrayLen(2);
     ctx.reply.bulk(a.buf, a.offset(k), a.offset(k) + a.length(k));
-    popRangeReply(ctx, ks, e, head, count);
-    return;
+    popRangeReply(ctx, ks, e, m.head, m.count);
+    return true;
   }
-  ctx.reply.nullArray();
+  return false;
+}
+
+const mpopArgs = new MpopArgs();
+
+function lmpop(ctx: ExecContext): void {
+  if (!mpopArgsOrReply(ctx, 1, mpopArgs)) return;
+  if (!mpopFromFirstList(ctx, mpopArgs, false)) ctx.reply.nullArray();
 }
 
 // ---------------------------------------------------------------- DEBUG and MEMORY hooks

@@ -10,9 +10,10 @@ import { connectionCommands } from './connection.js';
 import { serverCommands } from './server-admin.js';
 import { sortedSetCommands } from './zset.js';
 import { listCommands } from './list.js';
+import { listBlockingCommands } from './list-blocking.js';
 import { setCommands } from './set.js';
 
-const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, serverCommands, listCommands, setCommands, sortedSetCommands];
+const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, serverCommands, listCommands, listBlockingCommands, setCommands, sortedSetCommands];
 
 export function commandImplsByName(): Map<string, CommandImpl> {
   const map = new Map<string, CommandImpl>();

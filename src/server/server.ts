@@ -32,6 +32,7 @@ import { recordSlow } from './slowlog.js';
 import { recordCommandLatency } from './latency.js';
 import { TESSERA_VERSION, REDIS_VERSION } from '../version.js';
 import { BlockedCommand, BlockedKeys, BlockEnd, UNBLOCKED_ERROR, keyName, wakesEveryone } from './blocking.js';
+import { RETRY_RESP_BIT } from '../shard/messages.js';
 import { clientInfoProviders, connectionHooks } from '../commands/connection.js';
 import type { ShardHandler } from '../commands/handler.js';
 
@@ -83,6 +84,8 @@ export class Server implements ReplySink {
   readonly clients = new Map<number, Client>();
   /** Clients parked in blocking commands, by waited-on key. */
   readonly blocked = new BlockedKeys();
+  /** Blocking commands whose first try is still on a worker (not parked yet, but wakeable). */
+  private readonly firstTries = new Set<BlockedCommand>();
   readonly startedAt = Date.now();
   readonly runId: string;
   /** Called by SHUTDOWN and signals. */
@@ -491,14 +494,16 @@ export class Server implements ReplySink {
     const run = impl.run as ShardHandler;
     if (this.isBlocking[target.id] === 1) {
       const b = new BlockedCommand(client, target, run, args, this.reserveSlot(client), Date.now());
+      b.keys = this.blockedKeyNames(b);
       client.blockedOn = b;
+      this.firstTries.add(b);
       this.attempt(b);
       return true;
     }
     const db = client.db;
     if (this.workers === null) this.runInline(client, target, run, db);
     else this.dispatchToWorkers(client, target, run, route, args, db);
-    if (this.isWrite[target.id] === 1 && this.blocked.size > 0) this.wakeFor(target, args, db);
+    if (this.isWrite[target.id] === 1 && (this.blocked.size > 0 || this.firstTries.size > 0)) this.wakeFor(target, args, db);
     return true;
   }
 
@@ -602,7 +607,7 @@ export class Server implements ReplySink {
       this.inflightSlot[idx] = attempt === null ? this.reserveSlot(client) : ATTEMPT;
       this.inflightSpec[idx] = spec.id;
       this.inflightCount++;
-      pool.send(worker, reqId, client.resp, db, spec.id, args);
+      pool.send(worker, reqId, attempt !== null && attempt.parked ? client.resp | RETRY_RESP_BIT : client.resp, db, spec.id, args);
       return;
     }
     // Several workers: hold them all, then run here with their shards to ourselves.
@@ -621,11 +626,13 @@ export class Server implements ReplySink {
     ctx.args.reset(args.buf, args.words, args.base, args.argc);
     ctx.db = db;
     ctx.spec = spec;
+    ctx.blockedRetry = attempt !== null && attempt.parked;
     const reply = this.scratch;
     reply.clear();
     reply.resp = client.resp;
     ctx.reply = reply;
     const usec = execute(ctx, spec.id, run, this.mainStats);
+    ctx.blockedRetry = false;
     pool.release(hold);
     this.afterCommand(client, spec, ctx.args, usec);
     if (reply.pos > 0 && reply.buf[0] === 45) this.countFailure(reply.buf, 0, reply.pos, spec);
@@ -649,11 +656,13 @@ export class Server implements ReplySink {
     ctx.args.reset(b.buf, b.words, 0, b.argc);
     ctx.db = b.db;
     ctx.spec = b.spec;
+    ctx.blockedRetry = b.parked;
     const reply = this.scratch;
     reply.clear();
     reply.resp = client.resp;
     ctx.reply = reply;
     const usec = execute(ctx, b.spec.id, b.run, this.mainStats);
+    ctx.blockedRetry = false;
     this.afterCommand(client, b.spec, ctx.args, usec);
     if (reply.pos > 0 && reply.buf[0] === 45) this.countFailure(reply.buf, 0, reply.pos, b.spec);
     this.attemptDone(b, reply.buf, 0, reply.pos);
@@ -662,6 +671,7 @@ export class Server implements ReplySink {
   /** A try's reply: an answer ends the block; no reply parks (or keeps parked) the client. */
   private attemptDone(b: BlockedCommand, bytes: Uint8Array, start: number, end: number): void {
     b.retrying = false;
+    this.firstTries.delete(b);
     const client = b.client;
     if (client.closed || client.blockedOn !== b) return;
     if (end > start) {
@@ -670,7 +680,7 @@ export class Server implements ReplySink {
       this.fillSlot(client, b.slot, bytes, start, end);
       this.resumeAfterBlock(client);
       // What it wrote (BLMOVE's push) may serve others.
-      if (this.blocked.size > 0) this.wakeFor(b.spec, this.blockArgs.reset(b.buf, b.words, 0, b.argc), b.db);
+      if (this.blocked.size > 0 || this.firstTries.size > 0) this.wakeFor(b.spec, this.blockArgs.reset(b.buf, b.words, 0, b.argc), b.db);
       return;
     }
     if (!b.parked) this.park(b);
@@ -678,13 +688,17 @@ export class Server implements ReplySink {
     else if (b.rewake) this.attempt(b);
   }
 
-  private park(b: BlockedCommand): void {
+  /** Names (keyName) of the keys a blocking command waits on. */
+  private blockedKeyNames(b: BlockedCommand): string[] {
     const args = this.blockArgs.reset(b.buf, b.words, 0, b.argc);
     if (this.keyIdx.length < args.argc) this.keyIdx = new Int32Array(args.argc * 2);
     const n = keyPositions(b.spec, args, this.keyIdx);
     const keys: string[] = [];
     for (let k = 0; k < n; k++) keys.push(keyName(b.db, b.buf, args.offset(this.keyIdx[k]), args.length(this.keyIdx[k])));
-    b.keys = keys;
+    return keys;
+  }
+
+  private park(b: BlockedCommand): void {
     this.blocked.add(b);
     if (b.deadline > 0) {
       b.timer = setTimeout(() => this.onBlockTimeout(b), Math.max(0, b.deadline - Date.now()));
@@ -729,6 +743,7 @@ export class Server implements ReplySink {
   /** After a write: retries every parked command waiting on a key it names (or on any key). */
   private wakeFor(spec: CommandSpec, args: Args, db: number): void {
     if (wakesEveryone(spec)) {
+      for (const b of this.firstTries) b.rewake = true;
       for (const b of this.blocked.everyone()) this.wake(b);
       return;
     }
@@ -737,6 +752,8 @@ export class Server implements ReplySink {
     if (n <= 0) return;
     const names: string[] = [];
     for (let k = 0; k < n; k++) names.push(keyName(db, args.buf, args.offset(idx[k]), args.length(idx[k])));
+    // A first try still on a worker ran before this write: it tries again when it comes back empty.
+    for (const b of this.firstTries) if (names.some((name) => b.keys.includes(name))) b.rewake = true;
     for (const name of names) {
       const waiting = this.blocked.waitingOn(name);
       if (waiting !== undefined) for (const b of waiting) this.wake(b);
@@ -752,6 +769,7 @@ export class Server implements ReplySink {
   private forgetBlocked(client: Client): void {
     const b = client.blockedOn;
     if (b === null) return;
+    this.firstTries.delete(b);
     this.blocked.remove(b);
     client.blockedOn = null;
   }

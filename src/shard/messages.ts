@@ -21,6 +21,8 @@ export const enum RequestKind {
 }
 
 export const BIG_REPLY_FLAG = 0x80000000;
+/** Set in a request's protocol byte when it retries a parked blocking command (ExecContext.blockedRetry). */
+export const RETRY_RESP_BIT = 0x80;
 export const HOLD_SLOTS = 1024;
 export const REQUEST_RING_BYTES = 8 * 1024 * 1024;
 export const REPLY_RING_BYTES = 8 * 1024 * 1024;

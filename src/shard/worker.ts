@@ -5,7 +5,7 @@
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { ByteRing } from './ring.js';
-import { BIG_REPLY_FLAG, HOLD_SLOTS, RequestKind, type WorkerStartup } from './messages.js';
+import { BIG_REPLY_FLAG, HOLD_SLOTS, RETRY_RESP_BIT, RequestKind, type WorkerStartup } from './messages.js';
 import { ShardArena } from '../storage/arena.js';
 import { ShardKeyspace } from '../storage/keyspace.js';
 import { ExecContext } from '../commands/context.js';
@@ -48,7 +48,9 @@ function runRequest(buf: Uint8Array, u32: Uint32Array, off: number): void {
   }
   ctx.args.reset(buf, words, 0, argc);
   ctx.db = meta >>> 16;
-  reply.resp = ((meta >>> 8) & 255) === 3 ? 3 : 2;
+  const respByte = (meta >>> 8) & 255;
+  reply.resp = (respByte & ~RETRY_RESP_BIT) === 3 ? 3 : 2;
+  ctx.blockedRetry = (respByte & RETRY_RESP_BIT) !== 0;
   reply.clear();
   const run = handlers[specId];
   let usec = 0;

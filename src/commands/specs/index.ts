@@ -9,6 +9,7 @@ import { STRING_COMMANDS } from './string.js';
 import { KEYSPACE_COMMANDS } from './keyspace.js';
 import { SORTED_SET_COMMANDS } from './sorted-set.js';
 import { LIST_COMMANDS } from './list.js';
+import { LIST_BLOCKING_COMMANDS } from './list-blocking.js';
 import { SET_COMMANDS } from './set.js';
 
 export const ALL_COMMANDS: CommandDef[] = [
@@ -18,5 +19,6 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...KEYSPACE_COMMANDS,
   ...SORTED_SET_COMMANDS,
   ...LIST_COMMANDS,
+  ...LIST_BLOCKING_COMMANDS,
   ...SET_COMMANDS,
 ];
