@@ -282,6 +282,18 @@ function rankOf(z: ZSetRef, h: number): number {
   return zsetRank(z, m.buf, m.start, m.len, false);
 }
 
+/**
+ * Elements from `first` to `last` by rank, as Redis counts on a skiplist: from first's rank to the end,
+ * less what follows `last` (with unordered members a lex search can find a first but no last).
+ */
+function countBetween(z: ZSetRef, first: number, last: number): number {
+  if (first === 0) return 0;
+  const length = zsetLength(z);
+  let count = length - rankOf(z, first);
+  if (last !== 0) count -= length - (rankOf(z, last) + 1);
+  return count;
+}
+
 function zcount(ctx: ExecContext): void {
   if (!parseScoreRangeOrReply(ctx, 2, 3)) return;
   const ks = ctx.keyspaceFor(1);
@@ -293,8 +305,7 @@ function zcount(ctx: ExecContext): void {
   if (z.enc === Encoding.ListPack) {
     for (let h = zsetFirstInScoreRange(z, scoreRange); h !== 0 && zsetHandleScoreLteMax(z, h, scoreRange); h = zsetNext(z, h)) count++;
   } else {
-    const first = zsetFirstInScoreRange(z, scoreRange);
-    if (first !== 0) count = rankOf(z, zsetLastInScoreRange(z, scoreRange)) - rankOf(z, first) + 1;
+    count = countBetween(z, zsetFirstInScoreRange(z, scoreRange), zsetLastInScoreRange(z, scoreRange));
   }
   ctx.reply.integer(count);
 }
@@ -310,8 +321,7 @@ function zlexcount(ctx: ExecContext): void {
   if (z.enc === Encoding.ListPack) {
     for (let h = zsetFirstInLexRange(z, lexRange); h !== 0 && zsetHandleLexLteMax(z, h, lexRange); h = zsetNext(z, h)) count++;
   } else {
-    const first = zsetFirstInLexRange(z, lexRange);
-    if (first !== 0) count = rankOf(z, zsetLastInLexRange(z, lexRange)) - rankOf(z, first) + 1;
+    count = countBetween(z, zsetFirstInLexRange(z, lexRange), zsetLastInLexRange(z, lexRange));
   }
   ctx.reply.integer(count);
 }

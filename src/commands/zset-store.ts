@@ -13,13 +13,13 @@ import { string2ll, string2d } from '../protocol/number-parse.js';
 import { setSize, setHas, setForEach } from '../storage/set-value.js';
 import {
   ZSetRef,
-  ZAddIn,
   zsetOpen,
   zsetCreate,
   zsetFree,
   zsetLength,
   zsetScore,
   zsetAdd,
+  zsetRemove,
   zsetFirst,
   zsetNext,
   zsetHandleScore,
@@ -205,7 +205,12 @@ function zsetOperation(ctx: ExecContext, dstArg: number, numkeysIdx: number, op:
           if (len > maxLen) maxLen = len;
         } else {
           const next = aggregate(cur, score, agg);
-          if (next !== cur) zsetAdd(dst, next, buf, off, len, ZAddIn.XX, noLimits);
+          if (!Object.is(next, cur)) {
+            // Redis keeps the aggregate in its accumulator as is: 0 and -0 are told apart here,
+            // which zsetAdd (comparing with ==) would not do.
+            if (next === cur) zsetRemove(dst, buf, off, len);
+            zsetAdd(dst, next, buf, off, len, 0, noLimits);
+          }
         }
       });
     }

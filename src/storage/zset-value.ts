@@ -554,9 +554,20 @@ export function zsetLastInScoreRange(z: ZSetRef, r: ScoreRange): number {
   return 0;
 }
 
+/**
+ * Redis's zzlIsInLexRange: the range is not empty, the last member is >= min and the first <= max.
+ * (Members are ordered only within equal scores, so this is not implied by the scans below.)
+ */
+function listpackInLexRange(z: ZSetRef, r: LexRange): boolean {
+  if (lexRangeEmpty(r)) return false;
+  const last = zsetLast(z);
+  if (last === 0 || !zsetHandleLexGteMin(z, last, r)) return false;
+  return zsetHandleLexLteMax(z, zsetFirst(z), r);
+}
+
 export function zsetFirstInLexRange(z: ZSetRef, r: LexRange): number {
   if (z.enc !== Encoding.ListPack) return skiplistFirstInLexRange(z.arena, slOf(z), r);
-  if (lexRangeEmpty(r)) return 0;
+  if (!listpackInLexRange(z, r)) return 0;
   for (let h = zsetFirst(z); h !== 0; h = zsetNext(z, h)) {
     const m = zsetMember(z, h);
     if (lexGteMin(m.buf, m.start, m.len, r)) return lexLteMax(m.buf, m.start, m.len, r) ? h : 0;
@@ -566,7 +577,7 @@ export function zsetFirstInLexRange(z: ZSetRef, r: LexRange): number {
 
 export function zsetLastInLexRange(z: ZSetRef, r: LexRange): number {
   if (z.enc !== Encoding.ListPack) return skiplistLastInLexRange(z.arena, slOf(z), r);
-  if (lexRangeEmpty(r)) return 0;
+  if (!listpackInLexRange(z, r)) return 0;
   for (let h = zsetLast(z); h !== 0; h = zsetPrev(z, h)) {
     const m = zsetMember(z, h);
     if (lexLteMax(m.buf, m.start, m.len, r)) return lexGteMin(m.buf, m.start, m.len, r) ? h : 0;
