@@ -61,6 +61,8 @@ const zref = new ZSetRef();
 
 // ---------------------------------------------------------------- ZADD ZINCRBY
 
+let zaddScores = new Float64Array(16);
+
 function zaddGeneric(ctx: ExecContext, baseFlags: number): void {
   const a = ctx.args;
   let flags = baseFlags;
@@ -87,7 +89,9 @@ function zaddGeneric(ctx: ExecContext, baseFlags: number): void {
   if (nx && xx) return ctx.reply.error('ERR XX and NX options at the same time are not compatible');
   if ((gt && nx) || (lt && nx) || (gt && lt)) return ctx.reply.error('ERR GT, LT, and/or NX options at the same time are not compatible');
   if (incr && elements > 1) return ctx.reply.error('ERR INCR option supports a single increment-element pair');
-  const scores = new Float64Array(elements);
+  // Every score is parsed before anything changes, as Redis does; the buffer is reused across calls.
+  if (zaddScores.length < elements) zaddScores = new Float64Array(Math.max(elements, zaddScores.length * 2));
+  const scores = zaddScores;
   for (let j = 0; j < elements; j++) {
     const i = scoreIdx + 2 * j;
     const d = string2d(a.buf, a.offset(i), a.length(i));
