@@ -84,6 +84,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   { name: 'set-max-intset-entries', kind: 'int', default: 512, min: 0, max: MAX_LL },
   { name: 'zset-max-listpack-entries', kind: 'int', default: 128, min: 0, max: MAX_LL, aliases: ['zset-max-ziplist-entries'] },
   { name: 'zset-max-listpack-value', kind: 'int', default: 64, min: 0, max: MAX_LL, aliases: ['zset-max-ziplist-value'] },
+  { name: 'hll-sparse-max-bytes', kind: 'memory', default: 3000, min: 0, max: MAX_LL },
   { name: 'notify-keyspace-events', kind: 'string', default: '' },
   { name: 'io-threads', kind: 'int', default: 1, min: 1, max: 128, immutable: true },
   { name: 'threads', kind: 'int', default: -1, min: -1, max: 64, immutable: true, tesseraOnly: true },

@@ -941,6 +941,7 @@ export class Server implements ReplySink {
     s.set(Setting.HashMaxListpackEntries, Math.min(0x7fffffff, c.int('hash-max-listpack-entries')));
     s.set(Setting.HashMaxListpackValue, Math.min(0x7fffffff, c.int('hash-max-listpack-value')));
   }
+    s.set(Setting.HllSparseMaxBytes, Math.min(0x7fffffff, c.int('hll-sparse-max-bytes')));
 
   private onConfigChange(name: string, value: ConfigValue): void {
     void value;

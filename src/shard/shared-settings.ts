@@ -12,6 +12,7 @@
  *  11 zset-max-listpack-entries, 12 zset-max-listpack-value (saturate at 2^31-1)
  *  13 hash-max-listpack-entries, 14 hash-max-listpack-value (saturate at 2^31-1)
  *  15 set-max-intset-entries (capped at 2^30, as Redis caps intsets)
+ *  16 hll-sparse-max-bytes (saturates at 2^31-1)
  */
 export const enum Setting {
   ActiveExpire = 0,
@@ -30,8 +31,10 @@ export const enum Setting {
   HashMaxListpackEntries = 13,
   HashMaxListpackValue = 14,
   SetMaxIntsetEntries = 15,
+  HllSparseMaxBytes = 16,
 }
-const WORDS = 16;
+/** Room for more settings: the buffer is sized once, at startup. */
+const WORDS = 32;
 
 /** Values only grow: pinned by a test because workers and the main thread must agree. */
 export const MAXMEMORY_POLICIES = [
