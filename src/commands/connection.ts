@@ -183,10 +183,18 @@ function checkCredentials(server: Server, user: Uint8Array, password: Uint8Array
 
 // ---------------------------------------------------------------- PING ECHO QUIT RESET SELECT
 
-function ping(ctx: ExecContext): void {
+function ping(ctx: ExecContext, client: Client): void {
   const { args, reply } = ctx;
   if (args.argc > 2) {
     reply.error(WRONG_ARITY('ping'));
+    return;
+  }
+  if (client.resp === 2 && client.pubsub !== null && client.pubsub.active) {
+    // Subscribed mode (RESP2): an array, as a message would be.
+    reply.arrayLen(2);
+    reply.bulkLatin1('pong');
+    if (args.argc === 1) reply.bulkLatin1('');
+    else reply.bulk(args.buf, args.offset(1), args.offset(1) + args.length(1));
     return;
   }
   if (args.argc === 1) reply.simple('PONG');

@@ -14,6 +14,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Server } from '../server/server.js';
+import { pubsubOf } from '../server/pubsub.js';
 import { Counter } from '../shard/command-stats.js';
 import { lruClock } from './context.js';
 import { latencyOf } from '../server/latency.js';
@@ -374,9 +375,9 @@ function statsSection(server: Server, runningCommand: boolean): string[] {
     'current_eviction_exceeded_time:0',
     `keyspace_hits:${server.counter(Counter.KeyspaceHits)}`,
     `keyspace_misses:${server.counter(Counter.KeyspaceMisses)}`,
-    'pubsub_channels:0',
-    'pubsub_patterns:0',
-    'pubsubshard_channels:0',
+    `pubsub_channels:${pubsubOf(server).channels.size}`,
+    `pubsub_patterns:${pubsubOf(server).patterns.size}`,
+    `pubsubshard_channels:${pubsubOf(server).shardChannels.size}`,
     'latest_fork_usec:0',
     'total_forks:0',
     'migrate_cached_sockets:0',

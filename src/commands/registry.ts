@@ -12,8 +12,9 @@ import { sortedSetCommands } from './zset.js';
 import { listCommands } from './list.js';
 import { listBlockingCommands } from './list-blocking.js';
 import { setCommands } from './set.js';
+import { pubsubCommands } from './pubsub.js';
 
-const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, serverCommands, listCommands, listBlockingCommands, setCommands, sortedSetCommands];
+const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, pubsubCommands, serverCommands, listCommands, listBlockingCommands, setCommands, sortedSetCommands];
 
 export function commandImplsByName(): Map<string, CommandImpl> {
   const map = new Map<string, CommandImpl>();

@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import { OutputBuffer } from './output.js';
 import type { BlockedCommand } from './blocking.js';
+import type { ClientSubscriptions } from './pubsub.js';
 
 export const enum ReplyMode {
   On = 0,
@@ -56,6 +57,8 @@ export class Client {
   commands = 0;
   /** The blocking command this client waits on (dispatched, or parked); its other input waits. */
   blockedOn: BlockedCommand | null = null;
+  /** Pub/sub subscriptions (pubsub.ts); null until the first SUBSCRIBE/PSUBSCRIBE/SSUBSCRIBE. */
+  pubsub: ClientSubscriptions | null = null;
   /** Touched in this batch: needs a flush. */
   dirtyOutput = false;
 

@@ -34,6 +34,7 @@ import { TESSERA_VERSION, REDIS_VERSION } from '../version.js';
 import { BlockedCommand, BlockedKeys, BlockEnd, UNBLOCKED_ERROR, keyName, wakesEveryone } from './blocking.js';
 import { RETRY_RESP_BIT } from '../shard/messages.js';
 import { clientInfoProviders, connectionHooks } from '../commands/connection.js';
+import { forgetSubscriber, subscribedModeError } from './pubsub.js';
 import type { ShardHandler } from '../commands/handler.js';
 
 export { TESSERA_VERSION, REDIS_VERSION };
@@ -276,6 +277,7 @@ export class Server implements ReplySink {
     this.stalled.delete(client);
     this.touched.delete(client);
     this.forgetBlocked(client);
+    forgetSubscriber(this, client);
     client.socket.destroy();
   }
 
@@ -480,6 +482,13 @@ export class Server implements ReplySink {
     if (target.flags.includes('protected') && !this.protectedAllowed(client)) {
       this.rejectInline(client, PROTECTED_COMMAND(target.name.split('|')[0].toUpperCase()), target);
       return true;
+    }
+    if (client.pubsub !== null) {
+      const denied = subscribedModeError(client, target);
+      if (denied !== null) {
+        this.rejectInline(client, denied, target);
+        return true;
+      }
     }
     if (this.isWritePaused(target)) return false;
     client.lastCommand = target.name;
@@ -847,6 +856,14 @@ export class Server implements ReplySink {
     this.touched.add(client);
   }
 
+  /** Output that answers no request (a pub/sub message): after every reply already queued for the client. */
+  pushOutput(client: Client, bytes: Uint8Array, start: number, end: number): void {
+    if (client.replyMode === ReplyMode.Off) return;
+    if (client.ordered) this.appendOutput(client, bytes, start, end);
+    else client.queue.push(bytes.slice(start, end));
+    this.touched.add(client);
+  }
+
   private consumeReplyMode(client: Client): boolean {
     if (client.replyMode === ReplyMode.Off) return true;
     if (client.skipReplies > 0) {
@@ -890,6 +907,7 @@ export class Server implements ReplySink {
     client.socket.on('error', () => undefined);
     this.clients.delete(client.id);
     this.stalled.delete(client);
+    forgetSubscriber(this, client);
   }
 
   private resumeStalled(): void {

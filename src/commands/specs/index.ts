@@ -11,6 +11,7 @@ import { SORTED_SET_COMMANDS } from './sorted-set.js';
 import { LIST_COMMANDS } from './list.js';
 import { LIST_BLOCKING_COMMANDS } from './list-blocking.js';
 import { SET_COMMANDS } from './set.js';
+import { PUBSUB_COMMANDS } from './pubsub.js';
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...CONNECTION_COMMANDS,
@@ -21,4 +22,5 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...LIST_COMMANDS,
   ...LIST_BLOCKING_COMMANDS,
   ...SET_COMMANDS,
+  ...PUBSUB_COMMANDS,
 ];
