@@ -104,6 +104,8 @@ export class Server implements ReplySink {
   private inflightCount = 0;
   private readonly mainCtx: ExecContext;
   private readonly scratch = new Reply(64 * 1024);
+  /** Timeout and CLIENT UNBLOCK replies of blocked clients. */
+  private readonly endReply = new Reply(256);
   private readonly args = new Args();
   private parseOut = new Uint32Array(PARSE_WORDS);
   private keyIdx = new Int32Array(1024);
@@ -730,7 +732,8 @@ export class Server implements ReplySink {
     const client = b.client;
     this.blocked.remove(b);
     client.blockedOn = null;
-    const r = this.scratch;
+    // Not this.scratch: CLIENT UNBLOCK gets here while its own reply is being written there.
+    const r = this.endReply;
     r.clear();
     r.resp = client.resp;
     if (how === BlockEnd.Error) {
@@ -958,8 +961,8 @@ export class Server implements ReplySink {
     s.set(Setting.ZsetMaxListpackValue, Math.min(0x7fffffff, c.int('zset-max-listpack-value')));
     s.set(Setting.HashMaxListpackEntries, Math.min(0x7fffffff, c.int('hash-max-listpack-entries')));
     s.set(Setting.HashMaxListpackValue, Math.min(0x7fffffff, c.int('hash-max-listpack-value')));
-  }
     s.set(Setting.HllSparseMaxBytes, Math.min(0x7fffffff, c.int('hll-sparse-max-bytes')));
+  }
 
   private onConfigChange(name: string, value: ConfigValue): void {
     void value;
