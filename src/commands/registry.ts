@@ -12,9 +12,10 @@ import { sortedSetCommands } from './zset.js';
 import { listCommands } from './list.js';
 import { listBlockingCommands } from './list-blocking.js';
 import { setCommands } from './set.js';
+import { hyperloglogCommands } from './hyperloglog.js';
 import { pubsubCommands } from './pubsub.js';
 
-const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, pubsubCommands, serverCommands, listCommands, listBlockingCommands, setCommands, sortedSetCommands];
+const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, pubsubCommands, serverCommands, listCommands, listBlockingCommands, setCommands, sortedSetCommands, hyperloglogCommands];
 
 export function commandImplsByName(): Map<string, CommandImpl> {
   const map = new Map<string, CommandImpl>();

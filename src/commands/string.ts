@@ -77,7 +77,7 @@ function plainEncodingOf(len: number): Encoding {
  * dbAdd / dbOverwrite). `e` is the key's current entry (0 if absent). The expiry is cleared unless
  * `keepTtl`. Returns the entry address. Hot path (SET): no allocation when the value fits in place.
  */
-function storeString(
+export function storeString(
   ctx: ExecContext,
   ks: ShardKeyspace,
   e: number,
@@ -153,7 +153,7 @@ function scratch(n: number): Uint8Array {
  * Makes room for `len` value bytes in string entry `e` (linked in ctx.db), keeping its first `keep`
  * bytes; moves it with greedy headroom when the block is too small. Returns the entry address.
  */
-function growString(ctx: ExecContext, ks: ShardKeyspace, e: number, len: number, keep: number): number {
+export function growString(ctx: ExecContext, ks: ShardKeyspace, e: number, len: number, keep: number): number {
   const room = ks.arena.usableSize(e) - E_KEY - ks.keyLength(e);
   if (len <= room) return e;
   const greedy = len + Math.min(len, GREEDY_LIMIT);

@@ -11,6 +11,7 @@ import { SORTED_SET_COMMANDS } from './sorted-set.js';
 import { LIST_COMMANDS } from './list.js';
 import { LIST_BLOCKING_COMMANDS } from './list-blocking.js';
 import { SET_COMMANDS } from './set.js';
+import { HYPERLOGLOG_COMMANDS } from './hyperloglog.js';
 import { PUBSUB_COMMANDS } from './pubsub.js';
 
 export const ALL_COMMANDS: CommandDef[] = [
@@ -22,5 +23,6 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...LIST_COMMANDS,
   ...LIST_BLOCKING_COMMANDS,
   ...SET_COMMANDS,
+  ...HYPERLOGLOG_COMMANDS,
   ...PUBSUB_COMMANDS,
 ];
