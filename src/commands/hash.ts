@@ -119,7 +119,7 @@ function maxValue(ctx: ExecContext): number {
 /** Sets field/value arguments (f, v) on hash `e`; true when the field is new. */
 function setFromArgs(ctx: ExecContext, ks: ShardKeyspace, e: number, f: number, v: number): boolean {
   const a = ctx.args;
-  return hashSet(ks, e, a.buf, a.offset(f), a.length(f), a.buf, a.offset(v), a.length(v), maxEntries(ctx));
+  return hashSet(ks, e, a.buf, a.offset(f), a.length(f), a.buf, a.offset(v), a.length(v), maxEntries(ctx), maxValue(ctx));
 }
 
 // ---------------------------------------------------------------- HSET HMSET HSETNX
@@ -292,7 +292,7 @@ function hincrby(ctx: ExecContext): void {
   }
   if (e === 0) e = createHash(ctx, ks, 1);
   const text = encoder.encode(String(next));
-  hashSet(ks, e, a.buf, a.offset(2), a.length(2), text, 0, text.length, maxEntries(ctx));
+  hashSet(ks, e, a.buf, a.offset(2), a.length(2), text, 0, text.length, maxEntries(ctx), maxValue(ctx));
   ctx.dirty++;
   ctx.reply.integer(next);
 }
@@ -331,7 +331,7 @@ function hincrbyfloat(ctx: ExecContext): void {
   if (e === 0) e = createHash(ctx, ks, 1);
   const text = formatLongDoubleHuman(value);
   const bytes = encoder.encode(text);
-  hashSet(ks, e, a.buf, a.offset(2), a.length(2), bytes, 0, bytes.length, maxEntries(ctx));
+  hashSet(ks, e, a.buf, a.offset(2), a.length(2), bytes, 0, bytes.length, maxEntries(ctx), maxValue(ctx));
   ctx.dirty++;
   ctx.reply.bulkLatin1(text);
 }
@@ -405,8 +405,11 @@ function listpackFieldPositions(ks: ShardKeyspace, lp: number): number[] {
   return out;
 }
 
-/** Replies the field (and value) at a listpack position or table entry. */
-function replyPick(ctx: ExecContext, ks: ShardKeyspace, lp: number, ref: number, withValues: boolean): void {
+/**
+ * Replies the field (and value) at a listpack position or table entry; HRANDFIELD nests each pair
+ * in RESP3 (`nested`), HSCAN never does.
+ */
+function replyPick(ctx: ExecContext, ks: ShardKeyspace, lp: number, ref: number, withValues: boolean, nested = true): void {
   const a = ks.arena;
   if (lp !== 0) {
     lpRead(a, lp, ref, hashField);
@@ -414,7 +417,7 @@ function replyPick(ctx: ExecContext, ks: ShardKeyspace, lp: number, ref: number,
   } else {
     readTableEntry(a, ref);
   }
-  if (withValues && ctx.reply.resp === 3) ctx.reply.arrayLen(2);
+  if (withValues && nested && ctx.reply.resp === 3) ctx.reply.arrayLen(2);
   replyEntry(ctx, ks, hashField);
   if (withValues) replyEntry(ctx, ks, hashValue);
 }
@@ -522,7 +525,7 @@ function hscan(ctx: ExecContext): void {
     ctx.reply.arrayLen(n * 2);
     for (let pos = lpFirst(a, lp); pos !== 0; pos = lpNext(a, lp, lpNext(a, lp, pos))) {
       if (!listpackFieldMatches(ctx, ks, lp, pos)) continue;
-      replyPick(ctx, ks, lp, pos, true);
+      replyPick(ctx, ks, lp, pos, true, false);
     }
     return;
   }
@@ -541,7 +544,7 @@ function hscan(ctx: ExecContext): void {
   }
   replyScanCursor(ctx.reply, 0, cursor);
   ctx.reply.arrayLen(n * 2);
-  for (let k = 0; k < n; k++) replyPick(ctx, ks, 0, found[k], true);
+  for (let k = 0; k < n; k++) replyPick(ctx, ks, 0, found[k], true, false);
 }
 
 const intText = new Uint8Array(24);

@@ -11,11 +11,12 @@ import { serverCommands } from './server-admin.js';
 import { sortedSetCommands } from './zset.js';
 import { listCommands } from './list.js';
 import { listBlockingCommands } from './list-blocking.js';
+import { hashCommands } from './hash.js';
 import { setCommands } from './set.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { pubsubCommands } from './pubsub.js';
 
-const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, pubsubCommands, serverCommands, listCommands, listBlockingCommands, setCommands, sortedSetCommands, hyperloglogCommands];
+const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, pubsubCommands, serverCommands, listCommands, listBlockingCommands, hashCommands, setCommands, sortedSetCommands, hyperloglogCommands];
 
 export function commandImplsByName(): Map<string, CommandImpl> {
   const map = new Map<string, CommandImpl>();

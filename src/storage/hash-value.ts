@@ -9,9 +9,9 @@
  *
  * A hash starts as a listpack and converts, never back, when it gets more than
  * `hash-max-listpack-entries` fields or a field or value longer than `hash-max-listpack-value` bytes
- * arrives through HSET/HMSET/HSETNX (Redis checks lengths only in those commands, so HINCRBY and
- * HINCRBYFLOAT can put a long field into a listpack; so do we). The value word of the key entry holds
- * the listpack or table address; mutations store the possibly moved listpack back.
+ * (HSET/HMSET/HSETNX check all their arguments first, as Redis's hashTypeTryConversion; every set
+ * checks its own field and value, which is what catches HINCRBY/HINCRBYFLOAT). The value word of the
+ * key entry holds the listpack or table address; mutations store the possibly moved listpack back.
  *
  * Fields and values are read through `ListpackEntry` records (integer or bytes in the arena), so the
  * same reply code serves both encodings.
@@ -125,8 +125,9 @@ export function hashTryConversion(ks: ShardKeyspace, e: number, args: { length(i
 }
 
 /**
- * Sets a field's value; returns true when the field is new. Converts the listpack to a table once it
- * holds more than `maxEntries` fields (Redis's hashTypeSet).
+ * Sets a field's value; returns true when the field is new. A listpack becomes a table first when the
+ * field or value is longer than `maxValue` bytes, and after the insert when it holds more than
+ * `maxEntries` fields (Redis's hashTypeSet).
  */
 export function hashSet(
   ks: ShardKeyspace,
@@ -138,8 +139,10 @@ export function hashSet(
   voff: number,
   vlen: number,
   maxEntries: number,
+  maxValue: number,
 ): boolean {
   const a = ks.arena;
+  if (!isTableRoot(ks.valueWord(e)) && (flen > maxValue || vlen > maxValue)) hashConvertToTable(ks, e);
   const root = ks.valueWord(e);
   if (isTableRoot(root)) {
     const t = tableOf(root);

@@ -10,6 +10,7 @@ import { KEYSPACE_COMMANDS } from './keyspace.js';
 import { SORTED_SET_COMMANDS } from './sorted-set.js';
 import { LIST_COMMANDS } from './list.js';
 import { LIST_BLOCKING_COMMANDS } from './list-blocking.js';
+import { HASH_COMMANDS } from './hash.js';
 import { SET_COMMANDS } from './set.js';
 import { HYPERLOGLOG_COMMANDS } from './hyperloglog.js';
 import { PUBSUB_COMMANDS } from './pubsub.js';
@@ -22,6 +23,7 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...SORTED_SET_COMMANDS,
   ...LIST_COMMANDS,
   ...LIST_BLOCKING_COMMANDS,
+  ...HASH_COMMANDS,
   ...SET_COMMANDS,
   ...HYPERLOGLOG_COMMANDS,
   ...PUBSUB_COMMANDS,
