@@ -14,9 +14,10 @@ import { listBlockingCommands } from './list-blocking.js';
 import { hashCommands } from './hash.js';
 import { setCommands } from './set.js';
 import { hyperloglogCommands } from './hyperloglog.js';
+import { sortCommands } from './sort.js';
 import { pubsubCommands } from './pubsub.js';
 
-const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, pubsubCommands, serverCommands, listCommands, listBlockingCommands, hashCommands, setCommands, sortedSetCommands, hyperloglogCommands];
+const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, pubsubCommands, serverCommands, listCommands, listBlockingCommands, hashCommands, setCommands, sortedSetCommands, hyperloglogCommands, sortCommands];
 
 export function commandImplsByName(): Map<string, CommandImpl> {
   const map = new Map<string, CommandImpl>();

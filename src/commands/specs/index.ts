@@ -13,6 +13,7 @@ import { LIST_BLOCKING_COMMANDS } from './list-blocking.js';
 import { HASH_COMMANDS } from './hash.js';
 import { SET_COMMANDS } from './set.js';
 import { HYPERLOGLOG_COMMANDS } from './hyperloglog.js';
+import { SORT_COMMANDS } from './sort.js';
 import { PUBSUB_COMMANDS } from './pubsub.js';
 
 export const ALL_COMMANDS: CommandDef[] = [
@@ -26,5 +27,6 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...HASH_COMMANDS,
   ...SET_COMMANDS,
   ...HYPERLOGLOG_COMMANDS,
+  ...SORT_COMMANDS,
   ...PUBSUB_COMMANDS,
 ];
