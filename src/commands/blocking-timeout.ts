@@ -17,7 +17,43 @@ export const enum TimeoutUnit {
 const NOT_FLOAT = 'ERR timeout is not a float or out of range';
 const NOT_INTEGER = 'ERR timeout is not an integer or out of range';
 const NEGATIVE = 'ERR timeout is negative';
-const TWO63 = 9223372036854775808;
+
+function bitLength(n: bigint): number {
+  return n === 0n ? 0 : n.toString(2).length;
+}
+
+/**
+ * Redis's `(long long) ceill(ftval * 1000.0)` for ftval = ±mantissa * 2^exponent: the product is
+ * rounded to the 64-bit long double mantissa (nearest-even) before ceill, so -0.001 (whose long
+ * double is a hair above -0.001) gives -0, that is 0 (wait forever), as in Redis. Null when the
+ * result does not fit a long long (the cast wraps to negative in Redis) or is negative.
+ */
+function secondsToMs(mantissa: bigint, exponent: number, negative: boolean): number | null {
+  let p = mantissa * 1000n;
+  let e = exponent;
+  const extra = bitLength(p) - 64;
+  if (extra > 0) {
+    const half = 1n << BigInt(extra - 1);
+    const rest = p & ((1n << BigInt(extra)) - 1n);
+    p >>= BigInt(extra);
+    if (rest > half || (rest === half && (p & 1n) === 1n)) p += 1n;
+    e += extra;
+  }
+  if (p === 0n) return 0;
+  if (e + bitLength(p) > 64) return null;
+  let q: bigint;
+  let inexact = false;
+  if (e >= 0) q = p << BigInt(e);
+  else {
+    q = p >> BigInt(-e);
+    inexact = q << BigInt(-e) !== p;
+  }
+  // ceil: toward +inf, so up for a positive inexact value, toward zero for a negative one.
+  if (negative) return q === 0n ? 0 : null;
+  if (inexact) q += 1n;
+  if (q >= 1n << 63n) return null;
+  return Number(q);
+}
 
 /** The timeout in ms (0 = wait forever), or an error text. */
 export function parseTimeout(args: Args, i: number, unit: TimeoutUnit): number | string {
@@ -29,9 +65,9 @@ export function parseTimeout(args: Args, i: number, unit: TimeoutUnit): number |
     const ld = string2ld(buf, off, len);
     if (ld === null) return NOT_FLOAT;
     if (ld.kind !== 'finite') return NEGATIVE;
-    const seconds = Number(ld.mantissa) * 2 ** ld.exponent * (ld.negative ? -1 : 1);
-    ms = Math.ceil(seconds * 1000);
-    if (ms >= TWO63) return NEGATIVE;
+    const m = secondsToMs(ld.mantissa, ld.exponent, ld.negative);
+    if (m === null) return NEGATIVE;
+    ms = m;
   } else {
     const n = string2ll(buf, off, len);
     if (n === null) return NOT_INTEGER;

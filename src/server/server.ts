@@ -31,20 +31,27 @@ import { ServerStats } from './server-stats.js';
 import { recordSlow } from './slowlog.js';
 import { recordCommandLatency } from './latency.js';
 import { TESSERA_VERSION, REDIS_VERSION } from '../version.js';
-import { BlockedCommand, BlockedKeys, BlockEnd, UNBLOCKED_ERROR, keyName, wakesEveryone } from './blocking.js';
+import { ARGS_REWRITE, BlockedCommand, BlockedKeys, BlockEnd, UNBLOCKED_ERROR, keyName, wakesEveryone } from './blocking.js';
 import { RETRY_RESP_BIT } from '../shard/messages.js';
 import { clientInfoProviders, connectionHooks } from '../commands/connection.js';
 import { forgetSubscriber, subscribedModeError } from './pubsub.js';
 import type { ShardHandler } from '../commands/handler.js';
+import { EXECABORT, NOT_IN_MULTI_COMMANDS, TransactionState, WatchedKeys } from './transaction.js';
+import { ownedCopy } from '../protocol/args.js';
 
 export { TESSERA_VERSION, REDIS_VERSION };
 
 const INFLIGHT_SLOTS = 1 << 16;
 /** inflightSlot value of a blocking command's attempt: its reply goes to the client's BlockedCommand. */
 const ATTEMPT = -1;
+const MAX_TIMER_MS = 0x7fffffff;
 
 connectionHooks.unblock = (server, id, withError) => server.unblockClient(id, withError);
 clientInfoProviders.push((c) => (c.blockedOn !== null && c.blockedOn.parked ? { flags: 'b' } : null));
+clientInfoProviders.push((c) =>
+  c.tx === null ? null : { flags: (c.tx.queue !== null ? 'x' : '') + (c.tx.dirty ? 'd' : ''), multi: c.tx.queue === null ? -1 : c.tx.queue.length },
+);
+connectionHooks.onReset.push((client, server) => server.discardTransaction(client));
 const PARSE_WORDS = 64 * 1024;
 
 export interface ServerHandle {
@@ -85,6 +92,8 @@ export class Server implements ReplySink {
   readonly clients = new Map<number, Client>();
   /** Clients parked in blocking commands, by waited-on key. */
   readonly blocked = new BlockedKeys();
+  /** Clients watching keys (WATCH), by key. */
+  readonly watchers = new WatchedKeys();
   /** Blocking commands whose first try is still on a worker (not parked yet, but wakeable). */
   private readonly firstTries = new Set<BlockedCommand>();
   readonly startedAt = Date.now();
@@ -110,6 +119,12 @@ export class Server implements ReplySink {
   private parseOut = new Uint32Array(PARSE_WORDS);
   private keyIdx = new Int32Array(1024);
   private readonly blockArgs = new Args();
+  /** Keys a command in flight on a worker may change that someone WATCHes (by request id slot). */
+  private readonly inflightWatch: Array<string[] | undefined> = new Array(INFLIGHT_SLOTS);
+  /** Executes EXEC's queued commands (its own context: EXEC itself runs in mainCtx). */
+  private readonly txCtx: ExecContext;
+  /** A transaction ran: parked clients are retried once its reply is delivered. */
+  private wakeAllAfterMain = false;
   /** Per spec id: 1 when the command has the write flag / the blocking flag. */
   private readonly isWrite: Uint8Array;
   private readonly isBlocking: Uint8Array;
@@ -142,6 +157,7 @@ export class Server implements ReplySink {
     this.applySettings();
     this.mainStats = new CommandStats(this.table.specs.length);
     this.mainCtx = new ExecContext(this.shards, this.slotToShard, this.settings, this.mainStats, this.scratch);
+    this.txCtx = new ExecContext(this.shards, this.slotToShard, this.settings, this.mainStats, this.scratch);
     let threads = config.int('threads');
     if (threads < 0) threads = defaultThreads();
     this.threads = threads;
@@ -279,6 +295,7 @@ export class Server implements ReplySink {
     this.stalled.delete(client);
     this.touched.delete(client);
     this.forgetBlocked(client);
+    if (client.tx !== null) this.watchers.unwatchAll(client, client.tx);
     forgetSubscriber(this, client);
     client.socket.destroy();
   }
@@ -492,6 +509,18 @@ export class Server implements ReplySink {
         return true;
       }
     }
+    const tx = client.tx;
+    if (tx !== null && tx.queue !== null && !NOT_IN_MULTI_COMMANDS.has(target.parent ? target.parent.name : target.name)) {
+      if (target.flags.includes('no_multi')) {
+        this.rejectInline(client, 'ERR Command not allowed inside a transaction', target);
+        return true;
+      }
+      tx.queue.push({ spec: target, impl, args: ownedCopy(args) });
+      this.scratch.clear();
+      this.scratch.simple('QUEUED');
+      this.deliverInline(client, this.scratch.buf, 0, this.scratch.pos);
+      return true;
+    }
     if (this.isWritePaused(target)) return false;
     client.lastCommand = target.name;
     client.commands++;
@@ -540,6 +569,10 @@ export class Server implements ReplySink {
     this.mainStats.record(spec.id, usec);
     this.afterCommand(client, spec, ctx.args, usec);
     this.finishInline(client, spec);
+    if (this.wakeAllAfterMain) {
+      this.wakeAllAfterMain = false;
+      for (const b of this.blocked.everyone()) this.wake(b);
+    }
   }
 
   /** Per-command hooks with the command's duration: latency histograms and monitor, slowlog. */
@@ -558,6 +591,7 @@ export class Server implements ReplySink {
     reply.resp = client.resp;
     ctx.reply = reply;
     const usec = execute(ctx, spec.id, run, this.mainStats);
+    if (ctx.dirty > 0 && this.watchers.size > 0) this.touchWatched(spec, ctx.args, db);
     this.afterCommand(client, spec, ctx.args, usec);
     this.finishInline(client, spec);
   }
@@ -569,6 +603,7 @@ export class Server implements ReplySink {
   }
 
   private rejectInline(client: Client, message: string, spec: CommandSpec | null): void {
+    if (client.tx !== null && client.tx.queue !== null) client.tx.aborted = true;
     this.scratch.clear();
     this.scratch.resp = client.resp;
     this.scratch.error(message);
@@ -617,6 +652,7 @@ export class Server implements ReplySink {
       this.inflightClient[idx] = client;
       this.inflightSlot[idx] = attempt === null ? this.reserveSlot(client) : ATTEMPT;
       this.inflightSpec[idx] = spec.id;
+      this.inflightWatch[idx] = this.watchers.size > 0 ? this.watchedNamesOf(spec, args, db) : undefined;
       this.inflightCount++;
       pool.send(worker, reqId, attempt !== null && attempt.parked ? client.resp | RETRY_RESP_BIT : client.resp, db, spec.id, args);
       return;
@@ -645,6 +681,7 @@ export class Server implements ReplySink {
     const usec = execute(ctx, spec.id, run, this.mainStats);
     ctx.blockedRetry = false;
     pool.release(hold);
+    if (ctx.dirty > 0 && this.watchers.size > 0) this.touchWatched(spec, args, db);
     this.afterCommand(client, spec, ctx.args, usec);
     if (reply.pos > 0 && reply.buf[0] === 45) this.countFailure(reply.buf, 0, reply.pos, spec);
     if (attempt !== null) this.attemptDone(attempt, reply.buf, 0, reply.pos);
@@ -673,6 +710,7 @@ export class Server implements ReplySink {
     reply.resp = client.resp;
     ctx.reply = reply;
     const usec = execute(ctx, b.spec.id, b.run, this.mainStats);
+    if (ctx.dirty > 0 && this.watchers.size > 0) this.touchWatched(b.spec, ctx.args, b.db);
     ctx.blockedRetry = false;
     this.afterCommand(client, b.spec, ctx.args, usec);
     if (reply.pos > 0 && reply.buf[0] === 45) this.countFailure(reply.buf, 0, reply.pos, b.spec);
@@ -685,6 +723,10 @@ export class Server implements ReplySink {
     this.firstTries.delete(b);
     const client = b.client;
     if (client.closed || client.blockedOn !== b) return;
+    if (end > start && bytes[start] === ARGS_REWRITE) {
+      b.replaceArgs(bytes, start, end);
+      end = start;
+    }
     if (end > start) {
       this.blocked.remove(b);
       client.blockedOn = null;
@@ -711,15 +753,22 @@ export class Server implements ReplySink {
 
   private park(b: BlockedCommand): void {
     this.blocked.add(b);
-    if (b.deadline > 0) {
-      b.timer = setTimeout(() => this.onBlockTimeout(b), Math.max(0, b.deadline - Date.now()));
-      b.timer.unref();
-    }
+    if (b.deadline > 0) this.armBlockTimer(b);
+  }
+
+  /** setTimeout takes at most 2^31-1 ms (longer fires at once): longer timeouts re-arm on the way. */
+  private armBlockTimer(b: BlockedCommand): void {
+    b.timer = setTimeout(() => this.onBlockTimeout(b), Math.min(MAX_TIMER_MS, Math.max(0, b.deadline - Date.now())));
+    b.timer.unref();
   }
 
   private onBlockTimeout(b: BlockedCommand): void {
     b.timer = null;
     if (!b.parked) return;
+    if (Date.now() < b.deadline) {
+      this.armBlockTimer(b);
+      return;
+    }
     if (b.retrying) b.ending = BlockEnd.Timeout;
     else {
       this.endBlock(b, BlockEnd.Timeout);
@@ -804,11 +853,16 @@ export class Server implements ReplySink {
   }
 
   /** ReplySink: a reply from a worker. Hot path. */
-  deliver(reqId: number, usec: number, bytes: Uint8Array, start: number, end: number, slowArgs: Args | null): void {
+  deliver(reqId: number, usec: number, bytes: Uint8Array, start: number, end: number, slowArgs: Args | null, dirty: boolean): void {
     const idx = reqId & (INFLIGHT_SLOTS - 1);
     const client = this.inflightClient[idx];
     this.inflightClient[idx] = undefined;
     this.inflightCount--;
+    const watched = this.inflightWatch[idx];
+    if (watched !== undefined) {
+      this.inflightWatch[idx] = undefined;
+      if (dirty) for (const name of watched) name === '' ? this.watchers.touchAll() : this.watchers.touch(name);
+    }
     if (client === undefined) return;
     const spec = this.table.specs[this.inflightSpec[idx]];
     this.afterCommand(client, spec, slowArgs, usec);

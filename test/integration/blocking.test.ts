@@ -75,6 +75,19 @@ for (const mode of MODES) {
       }
     }
 
+    it('huge timeouts and ones that round to 0 ms (-0.001) keep waiting', async () => {
+      const [a, b] = [await client(), await client()];
+      await b.flushall();
+      for (const timeout of ['100000000', '-0.001', '9223372036854775']) {
+        const popped = a.blpop('q', timeout);
+        await untilBlocked(b, 1);
+        await sleep(50);
+        expect(await blockedClients(b)).toBe(1);
+        await b.rpush('q', timeout);
+        expect(await popped).toEqual(['q', timeout]);
+      }
+    });
+
     it('a client blocked in BLPOP is served when another client pushes', async () => {
       const [a, b] = [await client(), await client()];
       await b.flushall();
