@@ -31,13 +31,11 @@ import { ServerStats } from './server-stats.js';
 import { recordSlow } from './slowlog.js';
 import { recordCommandLatency } from './latency.js';
 import { TESSERA_VERSION, REDIS_VERSION } from '../version.js';
-import { ARGS_REWRITE, BlockedCommand, BlockedKeys, BlockEnd, UNBLOCKED_ERROR, keyName, wakesEveryone } from './blocking.js';
+import { BlockedCommand, BlockedKeys, BlockEnd, UNBLOCKED_ERROR, keyName, wakesEveryone } from './blocking.js';
 import { RETRY_RESP_BIT } from '../shard/messages.js';
 import { clientInfoProviders, connectionHooks } from '../commands/connection.js';
 import { forgetSubscriber, subscribedModeError } from './pubsub.js';
 import type { ShardHandler } from '../commands/handler.js';
-import { EXECABORT, NOT_IN_MULTI_COMMANDS, TransactionState, WatchedKeys } from './transaction.js';
-import { ownedCopy } from '../protocol/args.js';
 
 export { TESSERA_VERSION, REDIS_VERSION };
 
@@ -48,10 +46,6 @@ const MAX_TIMER_MS = 0x7fffffff;
 
 connectionHooks.unblock = (server, id, withError) => server.unblockClient(id, withError);
 clientInfoProviders.push((c) => (c.blockedOn !== null && c.blockedOn.parked ? { flags: 'b' } : null));
-clientInfoProviders.push((c) =>
-  c.tx === null ? null : { flags: (c.tx.queue !== null ? 'x' : '') + (c.tx.dirty ? 'd' : ''), multi: c.tx.queue === null ? -1 : c.tx.queue.length },
-);
-connectionHooks.onReset.push((client, server) => server.discardTransaction(client));
 const PARSE_WORDS = 64 * 1024;
 
 export interface ServerHandle {
@@ -92,8 +86,6 @@ export class Server implements ReplySink {
   readonly clients = new Map<number, Client>();
   /** Clients parked in blocking commands, by waited-on key. */
   readonly blocked = new BlockedKeys();
-  /** Clients watching keys (WATCH), by key. */
-  readonly watchers = new WatchedKeys();
   /** Blocking commands whose first try is still on a worker (not parked yet, but wakeable). */
   private readonly firstTries = new Set<BlockedCommand>();
   readonly startedAt = Date.now();
@@ -119,12 +111,6 @@ export class Server implements ReplySink {
   private parseOut = new Uint32Array(PARSE_WORDS);
   private keyIdx = new Int32Array(1024);
   private readonly blockArgs = new Args();
-  /** Keys a command in flight on a worker may change that someone WATCHes (by request id slot). */
-  private readonly inflightWatch: Array<string[] | undefined> = new Array(INFLIGHT_SLOTS);
-  /** Executes EXEC's queued commands (its own context: EXEC itself runs in mainCtx). */
-  private readonly txCtx: ExecContext;
-  /** A transaction ran: parked clients are retried once its reply is delivered. */
-  private wakeAllAfterMain = false;
   /** Per spec id: 1 when the command has the write flag / the blocking flag. */
   private readonly isWrite: Uint8Array;
   private readonly isBlocking: Uint8Array;
@@ -157,7 +143,6 @@ export class Server implements ReplySink {
     this.applySettings();
     this.mainStats = new CommandStats(this.table.specs.length);
     this.mainCtx = new ExecContext(this.shards, this.slotToShard, this.settings, this.mainStats, this.scratch);
-    this.txCtx = new ExecContext(this.shards, this.slotToShard, this.settings, this.mainStats, this.scratch);
     let threads = config.int('threads');
     if (threads < 0) threads = defaultThreads();
     this.threads = threads;
@@ -295,7 +280,6 @@ export class Server implements ReplySink {
     this.stalled.delete(client);
     this.touched.delete(client);
     this.forgetBlocked(client);
-    if (client.tx !== null) this.watchers.unwatchAll(client, client.tx);
     forgetSubscriber(this, client);
     client.socket.destroy();
   }
@@ -509,18 +493,6 @@ export class Server implements ReplySink {
         return true;
       }
     }
-    const tx = client.tx;
-    if (tx !== null && tx.queue !== null && !NOT_IN_MULTI_COMMANDS.has(target.parent ? target.parent.name : target.name)) {
-      if (target.flags.includes('no_multi')) {
-        this.rejectInline(client, 'ERR Command not allowed inside a transaction', target);
-        return true;
-      }
-      tx.queue.push({ spec: target, impl, args: ownedCopy(args) });
-      this.scratch.clear();
-      this.scratch.simple('QUEUED');
-      this.deliverInline(client, this.scratch.buf, 0, this.scratch.pos);
-      return true;
-    }
     if (this.isWritePaused(target)) return false;
     client.lastCommand = target.name;
     client.commands++;
@@ -569,10 +541,6 @@ export class Server implements ReplySink {
     this.mainStats.record(spec.id, usec);
     this.afterCommand(client, spec, ctx.args, usec);
     this.finishInline(client, spec);
-    if (this.wakeAllAfterMain) {
-      this.wakeAllAfterMain = false;
-      for (const b of this.blocked.everyone()) this.wake(b);
-    }
   }
 
   /** Per-command hooks with the command's duration: latency histograms and monitor, slowlog. */
@@ -591,7 +559,6 @@ export class Server implements ReplySink {
     reply.resp = client.resp;
     ctx.reply = reply;
     const usec = execute(ctx, spec.id, run, this.mainStats);
-    if (ctx.dirty > 0 && this.watchers.size > 0) this.touchWatched(spec, ctx.args, db);
     this.afterCommand(client, spec, ctx.args, usec);
     this.finishInline(client, spec);
   }
@@ -603,7 +570,6 @@ export class Server implements ReplySink {
   }
 
   private rejectInline(client: Client, message: string, spec: CommandSpec | null): void {
-    if (client.tx !== null && client.tx.queue !== null) client.tx.aborted = true;
     this.scratch.clear();
     this.scratch.resp = client.resp;
     this.scratch.error(message);
@@ -652,7 +618,6 @@ export class Server implements ReplySink {
       this.inflightClient[idx] = client;
       this.inflightSlot[idx] = attempt === null ? this.reserveSlot(client) : ATTEMPT;
       this.inflightSpec[idx] = spec.id;
-      this.inflightWatch[idx] = this.watchers.size > 0 ? this.watchedNamesOf(spec, args, db) : undefined;
       this.inflightCount++;
       pool.send(worker, reqId, attempt !== null && attempt.parked ? client.resp | RETRY_RESP_BIT : client.resp, db, spec.id, args);
       return;
@@ -681,7 +646,6 @@ export class Server implements ReplySink {
     const usec = execute(ctx, spec.id, run, this.mainStats);
     ctx.blockedRetry = false;
     pool.release(hold);
-    if (ctx.dirty > 0 && this.watchers.size > 0) this.touchWatched(spec, args, db);
     this.afterCommand(client, spec, ctx.args, usec);
     if (reply.pos > 0 && reply.buf[0] === 45) this.countFailure(reply.buf, 0, reply.pos, spec);
     if (attempt !== null) this.attemptDone(attempt, reply.buf, 0, reply.pos);
@@ -710,7 +674,6 @@ export class Server implements ReplySink {
     reply.resp = client.resp;
     ctx.reply = reply;
     const usec = execute(ctx, b.spec.id, b.run, this.mainStats);
-    if (ctx.dirty > 0 && this.watchers.size > 0) this.touchWatched(b.spec, ctx.args, b.db);
     ctx.blockedRetry = false;
     this.afterCommand(client, b.spec, ctx.args, usec);
     if (reply.pos > 0 && reply.buf[0] === 45) this.countFailure(reply.buf, 0, reply.pos, b.spec);
@@ -723,10 +686,6 @@ export class Server implements ReplySink {
     this.firstTries.delete(b);
     const client = b.client;
     if (client.closed || client.blockedOn !== b) return;
-    if (end > start && bytes[start] === ARGS_REWRITE) {
-      b.replaceArgs(bytes, start, end);
-      end = start;
-    }
     if (end > start) {
       this.blocked.remove(b);
       client.blockedOn = null;
@@ -853,16 +812,11 @@ export class Server implements ReplySink {
   }
 
   /** ReplySink: a reply from a worker. Hot path. */
-  deliver(reqId: number, usec: number, bytes: Uint8Array, start: number, end: number, slowArgs: Args | null, dirty: boolean): void {
+  deliver(reqId: number, usec: number, bytes: Uint8Array, start: number, end: number, slowArgs: Args | null): void {
     const idx = reqId & (INFLIGHT_SLOTS - 1);
     const client = this.inflightClient[idx];
     this.inflightClient[idx] = undefined;
     this.inflightCount--;
-    const watched = this.inflightWatch[idx];
-    if (watched !== undefined) {
-      this.inflightWatch[idx] = undefined;
-      if (dirty) for (const name of watched) name === '' ? this.watchers.touchAll() : this.watchers.touch(name);
-    }
     if (client === undefined) return;
     const spec = this.table.specs[this.inflightSpec[idx]];
     this.afterCommand(client, spec, slowArgs, usec);
