@@ -7,9 +7,12 @@
  * - unsigned SET of a negative value counts as an overflow upwards (the value is a huge uint64);
  * - signed SET under 64 bits of a value <= INT64_MIN + max counts as an overflow upwards
  *   (`max - value` wraps around in int64).
+ * BITCOUNT's popcount and BITPOS's search (bitmap.ts), which work a word at a time, are checked
+ * against bit-at-a-time versions at every alignment.
  */
 import { describe, it, expect } from 'vitest';
 import { getField, updateField, FieldOp, Overflow } from '../../src/commands/bitfield.js';
+import { popcount, bitpos } from '../../src/commands/bitmap.js';
 
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
@@ -170,5 +173,47 @@ describe('BITFIELD i64 arithmetic at the int64 limits', () => {
     buf.fill(0xff);
     expect(updateField(buf, 0, 0, 64, true, FieldOp.Incrby, INT64_MIN, Overflow.Fail)).toBe(null);
     expect(Array.from(buf)).toEqual(new Array(8).fill(0xff));
+  });
+});
+
+describe('bitmap popcount and bit search a word at a time', () => {
+  const buffer = new ArrayBuffer(256);
+  const u8 = new Uint8Array(buffer);
+  const u32 = new Uint32Array(buffer);
+
+  function naiveCount(start: number, n: number): number {
+    let c = 0;
+    for (let i = start; i < start + n; i++) for (let b = 0; b < 8; b++) c += (u8[i] >> b) & 1;
+    return c;
+  }
+
+  function naivePos(start: number, n: number, bit: number): number {
+    for (let i = 0; i < n * 8; i++) if (((u8[start + (i >> 3)] >> (7 - (i & 7))) & 1) === bit) return i;
+    return bit ? -1 : n * 8;
+  }
+
+  it('popcount agrees with a bit-at-a-time count at every alignment and length', () => {
+    const next = rng(99);
+    for (let trial = 0; trial < 300; trial++) {
+      for (let i = 0; i < u8.length; i++) u8[i] = next() & 0xff;
+      const start = next() % 64;
+      const n = next() % 180;
+      expect(popcount(u8, u32, start, n), `start ${start} n ${n}`).toBe(naiveCount(start, n));
+    }
+  });
+
+  it('bitpos agrees with a bit-at-a-time search over sparse and dense data', () => {
+    const next = rng(1234);
+    for (let trial = 0; trial < 400; trial++) {
+      const bit = trial & 1;
+      // Mostly the byte that is skipped, with a few others: long runs of skippable words.
+      const fill = bit ? 0 : 0xff;
+      u8.fill(fill);
+      const others = next() % 3;
+      for (let k = 0; k < others; k++) u8[next() % u8.length] = next() & 0xff;
+      const start = next() % 64;
+      const n = next() % 190;
+      expect(bitpos(u8, u32, start, n, bit), `bit ${bit} start ${start} n ${n}`).toBe(naivePos(start, n, bit));
+    }
   });
 });
