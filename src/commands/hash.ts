@@ -67,6 +67,14 @@ const INT64_MAX = 9223372036854775807n;
 
 const scratchEntry = new ListpackEntry();
 const encoder = new TextEncoder();
+let textScratch = new Uint8Array(64);
+
+/** Writes ASCII text into a reused buffer (valid until the next call); returns its length. */
+function asciiScratch(text: string): number {
+  if (text.length > textScratch.length) textScratch = new Uint8Array(text.length * 2);
+  for (let i = 0; i < text.length; i++) textScratch[i] = text.charCodeAt(i);
+  return text.length;
+}
 
 // ---------------------------------------------------------------- shared helpers
 
@@ -291,8 +299,8 @@ function hincrby(ctx: ExecContext): void {
     next = sum;
   }
   if (e === 0) e = createHash(ctx, ks, 1);
-  const text = encoder.encode(String(next));
-  hashSet(ks, e, a.buf, a.offset(2), a.length(2), text, 0, text.length, maxEntries(ctx), maxValue(ctx));
+  const n = asciiScratch(String(next));
+  hashSet(ks, e, a.buf, a.offset(2), a.length(2), textScratch, 0, n, maxEntries(ctx), maxValue(ctx));
   ctx.dirty++;
   ctx.reply.integer(next);
 }
@@ -330,8 +338,8 @@ function hincrbyfloat(ctx: ExecContext): void {
   }
   if (e === 0) e = createHash(ctx, ks, 1);
   const text = formatLongDoubleHuman(value);
-  const bytes = encoder.encode(text);
-  hashSet(ks, e, a.buf, a.offset(2), a.length(2), bytes, 0, bytes.length, maxEntries(ctx), maxValue(ctx));
+  const n = asciiScratch(text);
+  hashSet(ks, e, a.buf, a.offset(2), a.length(2), textScratch, 0, n, maxEntries(ctx), maxValue(ctx));
   ctx.dirty++;
   ctx.reply.bulkLatin1(text);
 }
