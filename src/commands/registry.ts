@@ -13,13 +13,14 @@ import { listCommands } from './list.js';
 import { listBlockingCommands } from './list-blocking.js';
 import { hashCommands } from './hash.js';
 import { setCommands } from './set.js';
+import { geoCommands } from './geo.js';
 import { bitmapCommands } from './bitmap.js';
 import { bitfieldCommands } from './bitfield.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { sortCommands } from './sort.js';
 import { pubsubCommands } from './pubsub.js';
 
-const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, pubsubCommands, serverCommands, listCommands, listBlockingCommands, hashCommands, setCommands, sortedSetCommands, hyperloglogCommands, sortCommands, bitmapCommands, bitfieldCommands];
+const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, pubsubCommands, serverCommands, listCommands, listBlockingCommands, hashCommands, setCommands, geoCommands, sortedSetCommands, hyperloglogCommands, sortCommands, bitmapCommands, bitfieldCommands];
 
 export function commandImplsByName(): Map<string, CommandImpl> {
   const map = new Map<string, CommandImpl>();

@@ -12,6 +12,7 @@ import { LIST_COMMANDS } from './list.js';
 import { LIST_BLOCKING_COMMANDS } from './list-blocking.js';
 import { HASH_COMMANDS } from './hash.js';
 import { SET_COMMANDS } from './set.js';
+import { GEO_COMMANDS } from './geo.js';
 import { BITMAP_COMMANDS } from './bitmap.js';
 import { HYPERLOGLOG_COMMANDS } from './hyperloglog.js';
 import { SORT_COMMANDS } from './sort.js';
@@ -27,6 +28,7 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...LIST_BLOCKING_COMMANDS,
   ...HASH_COMMANDS,
   ...SET_COMMANDS,
+  ...GEO_COMMANDS,
   ...BITMAP_COMMANDS,
   ...HYPERLOGLOG_COMMANDS,
   ...SORT_COMMANDS,
