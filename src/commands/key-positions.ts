@@ -47,6 +47,24 @@ export function keyPositions(spec: CommandSpec, args: Args, out: Int32Array): nu
     if (last >= argc || last < first || first >= argc) return -1;
     for (let i = first; i <= last; i += step) out[n++] = i;
   }
+  if (spec.name === 'sort') n = sortStoreKey(args, n, out);
+  return n;
+}
+
+/**
+ * SORT's STORE destination, which Redis declares with an unknown key spec (its getkeys procedure
+ * finds it): added so that a write into it wakes clients blocked on it. Read as sortCommand parses
+ * its options (the last STORE wins).
+ */
+function sortStoreKey(args: Args, n: number, out: Int32Array): number {
+  let store = -1;
+  for (let i = 2; i < args.argc; i++) {
+    const left = args.argc - i - 1;
+    if (args.is(i, 'limit') && left >= 2) i += 2;
+    else if ((args.is(i, 'by') || args.is(i, 'get')) && left >= 1) i += 1;
+    else if (args.is(i, 'store') && left >= 1) store = ++i;
+  }
+  if (store >= 0) out[n++] = store;
   return n;
 }
 
