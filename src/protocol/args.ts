@@ -69,6 +69,27 @@ export class Args {
   }
 }
 
+/**
+ * An Args over its own copy of the bytes, for commands kept past their read (MULTI's queue, blocked
+ * commands): one buffer for all arguments, one words array.
+ */
+export function ownedCopy(args: Args): Args {
+  let bytes = 0;
+  for (let i = 0; i < args.argc; i++) bytes += args.length(i);
+  const buf = new Uint8Array(bytes);
+  const words = new Uint32Array(2 * args.argc);
+  let pos = 0;
+  for (let i = 0; i < args.argc; i++) {
+    const o = args.offset(i);
+    const n = args.length(i);
+    buf.set(args.buf.subarray(o, o + n), pos);
+    words[2 * i] = pos;
+    words[2 * i + 1] = n;
+    pos += n;
+  }
+  return new Args().reset(buf, words, 0, args.argc);
+}
+
 /** Bytes as a latin1 string: every byte maps to one UTF-16 unit and back. */
 export function latin1(buf: Uint8Array, start: number, end: number): string {
   if (end - start < 64) {

@@ -318,35 +318,42 @@ function noRoom(words: number): number {
 
 export type ParserChoice = 'auto' | 'native' | 'typescript';
 
-let active: ParseFunction = parseRequestsTs;
-let activeKind: 'native' | 'typescript' = 'typescript';
+/**
+ * Reads shorter than this go to the TypeScript parser under 'auto': an N-API call costs ~100-140 ns
+ * before any parsing, more than parsing one small command in JS; from here on the native parser wins
+ * (2.3x on a 16-command pipeline, 3.4x on 64): bench/README.md, "RESP parser".
+ */
+export const NATIVE_FROM_BYTES = 128;
+
+let nativeParse: ParseFunction | null = null;
+let mode: 'native' | 'typescript' | 'hybrid' = 'typescript';
 
 /**
- * Selects the parser for this thread. 'auto' takes the faster one as measured in bench/ (see
- * bench/README.md), falling back to TypeScript when the addon is absent; 'native' insists.
+ * Selects the parser for this thread. 'auto' takes the faster one per read as measured in bench/
+ * (TypeScript for short reads, native for pipelines), TypeScript alone when the addon is absent;
+ * 'native' and 'typescript' insist (tests run both).
  */
 export function setParserKind(choice: ParserChoice): void {
   if (choice === 'typescript') {
-    active = parseRequestsTs;
-    activeKind = 'typescript';
+    mode = 'typescript';
     return;
   }
   const addon = loadNative();
   if (addon === null) {
     if (choice === 'native') throw new Error('parser native: the native addon is not built (run npm run build:native)');
-    active = parseRequestsTs;
-    activeKind = 'typescript';
+    mode = 'typescript';
     return;
   }
-  active = addon.parse;
-  activeKind = 'native';
+  nativeParse = addon.parse;
+  mode = choice === 'native' ? 'native' : 'hybrid';
 }
 
-export function parserKind(): 'native' | 'typescript' {
-  return activeKind;
+export function parserKind(): string {
+  return mode === 'hybrid' ? `native from ${NATIVE_FROM_BYTES} bytes, TypeScript below` : mode;
 }
 
 /** Parses with the selected implementation (see parseRequestsTs for the contract). Hot path. */
 export function parseRequests(buf: Uint8Array, start: number, end: number, out: Uint32Array, maxBulk: number): void {
-  active(buf, start, end, out, maxBulk);
+  if (mode === 'typescript' || (mode === 'hybrid' && end - start < NATIVE_FROM_BYTES)) parseRequestsTs(buf, start, end, out, maxBulk);
+  else nativeParse!(buf, start, end, out, maxBulk);
 }

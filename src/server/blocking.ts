@@ -15,8 +15,16 @@
  * timeout or CLIENT UNBLOCK (`ending`), so an element popped by a retry is never dropped.
  * Writes whose keys cannot be read off their arguments (FLUSHALL, SWAPDB, MOVE, COPY ... DB) wake
  * every parked client.
+ *
+ * Arguments resolved at the first try: XREAD BLOCK's `$` means "the stream's last id when the
+ * command arrived", which only the shard knows and which must not move with later writes. So a
+ * first try that blocks may, instead of writing nothing, write an ARGS_REWRITE message (a marker
+ * byte no RESP reply starts with, then the new argument vector: u32 LE length + bytes per
+ * argument): the main thread replaces the command's argument copy with it and parks the client as
+ * for no reply. Every retry then runs with the ids resolved (`$` became the last id).
  */
-import type { Args } from '../protocol/args.js';
+import { ownedCopy, type Args } from '../protocol/args.js';
+import type { Reply } from '../protocol/reply.js';
 import type { CommandSpec } from '../commands/spec.js';
 import type { ShardHandler } from '../commands/handler.js';
 import { parseTimeout, TimeoutUnit } from '../commands/blocking-timeout.js';
@@ -36,10 +44,10 @@ export class BlockedCommand {
   readonly spec: CommandSpec;
   readonly run: ShardHandler;
   readonly db: number;
-  /** The command's own copy of its arguments (the client's input buffer moves on). */
-  readonly buf: Uint8Array;
-  readonly words: Uint32Array;
-  readonly argc: number;
+  /** The command's own copy of its arguments (the client's input buffer moves on); see replaceArgs. */
+  buf: Uint8Array;
+  words: Uint32Array;
+  argc: number;
   /** Output slot reserved at dispatch. */
   readonly slot: number;
   /** ms since the epoch; 0 = no timeout. */
@@ -58,22 +66,55 @@ export class BlockedCommand {
     this.run = run;
     this.db = client.db;
     this.slot = slot;
-    this.argc = args.argc;
-    let bytes = 0;
-    for (let i = 0; i < args.argc; i++) bytes += args.length(i);
-    this.buf = new Uint8Array(bytes);
-    this.words = new Uint32Array(2 * args.argc);
-    let pos = 0;
-    for (let i = 0; i < args.argc; i++) {
-      const o = args.offset(i);
-      const n = args.length(i);
-      this.buf.set(args.buf.subarray(o, o + n), pos);
-      this.words[2 * i] = pos;
-      this.words[2 * i + 1] = n;
-      pos += n;
-    }
+    const own = ownedCopy(args);
+    this.argc = own.argc;
+    this.buf = own.buf;
+    this.words = own.words;
     const t = timeoutOf(spec, args);
     this.deadline = typeof t === 'number' && t > 0 ? now + t : 0;
+  }
+
+  /** Takes the argument vector of an ARGS_REWRITE message (bytes[start] is the marker). */
+  replaceArgs(bytes: Uint8Array, start: number, end: number): void {
+    const words: number[] = [];
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (let p = start + 1; p + 4 <= end; ) {
+      const n = bytes[p] | (bytes[p + 1] << 8) | (bytes[p + 2] << 16) | (bytes[p + 3] << 24);
+      p += 4;
+      parts.push(bytes.slice(p, p + n));
+      words.push(total, n);
+      total += n;
+      p += n;
+    }
+    const buf = new Uint8Array(total);
+    let pos = 0;
+    for (const part of parts) {
+      buf.set(part, pos);
+      pos += part.length;
+    }
+    this.buf = buf;
+    this.words = Uint32Array.from(words);
+    this.argc = parts.length;
+  }
+}
+
+/** First byte of an ARGS_REWRITE message (no RESP reply starts with it). */
+export const ARGS_REWRITE = 0;
+
+/** Writes an ARGS_REWRITE message: the blocking command's arguments with some replaced. */
+export function writeArgsRewrite(reply: Reply, args: Args, replaced: Map<number, Uint8Array>): void {
+  const head = new Uint8Array(4);
+  reply.raw(Uint8Array.of(ARGS_REWRITE));
+  for (let i = 0; i < args.argc; i++) {
+    const r = replaced.get(i);
+    const bytes = r ?? args.bytes(i);
+    head[0] = bytes.length & 255;
+    head[1] = (bytes.length >>> 8) & 255;
+    head[2] = (bytes.length >>> 16) & 255;
+    head[3] = bytes.length >>> 24;
+    reply.raw(head);
+    reply.raw(bytes);
   }
 }
 

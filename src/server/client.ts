@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import { OutputBuffer } from './output.js';
 import type { BlockedCommand } from './blocking.js';
+import type { TransactionState } from './transaction.js';
 import type { ClientSubscriptions } from './pubsub.js';
 
 export const enum ReplyMode {
@@ -59,6 +60,8 @@ export class Client {
   blockedOn: BlockedCommand | null = null;
   /** Pub/sub subscriptions (pubsub.ts); null until the first SUBSCRIBE/PSUBSCRIBE/SSUBSCRIBE. */
   pubsub: ClientSubscriptions | null = null;
+  /** MULTI queue and watched keys; null until the client uses MULTI or WATCH. */
+  tx: TransactionState | null = null;
   /** Touched in this batch: needs a flush. */
   dirtyOutput = false;
 

@@ -10,6 +10,7 @@ import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from '
 import { ByteRing } from '../shard/ring.js';
 import {
   BIG_REPLY_FLAG,
+  DIRTY_FLAG,
   HOLD_SLOTS,
   REPLY_RING_BYTES,
   REQUEST_RING_BYTES,
@@ -24,7 +25,7 @@ export interface ReplySink {
    * A reply for request `reqId` that ran `usec` us: bytes[start, end) are valid only during the call.
    * `slowArgs` holds the command's arguments when it was slower than the slowlog threshold.
    */
-  deliver(reqId: number, usec: number, bytes: Uint8Array, start: number, end: number, slowArgs: Args | null): void;
+  deliver(reqId: number, usec: number, bytes: Uint8Array, start: number, end: number, slowArgs: Args | null, dirty: boolean): void;
 }
 
 class WorkerLink {
@@ -196,7 +197,9 @@ export class WorkerPool {
         if (off < 0) break;
         const len = ring.lengthAt(off);
         const reqId = ring.u32[off >>> 2] >>> 0;
-        const usec = ring.u32[(off >>> 2) + 1];
+        const timeWord = ring.u32[(off >>> 2) + 1];
+        const usec = timeWord & 0x7fffffff;
+        const dirty = timeWord >= DIRTY_FLAG;
         if (reqId & BIG_REPLY_FLAG) {
           let msg = receiveMessageOnPort(link.port);
           while (!msg) msg = receiveMessageOnPort(link.port);
@@ -204,12 +207,12 @@ export class WorkerPool {
           ring.advance();
           link.inFlight--;
           const slow = len > 12 ? this.decodeSlowArgs(ring, off + 12) : null;
-          this.sink.deliver(reqId & ~BIG_REPLY_FLAG, usec, bytes, 0, bytes.length, slow);
+          this.sink.deliver(reqId & ~BIG_REPLY_FLAG, usec, bytes, 0, bytes.length, slow, dirty);
         } else {
           const n = ring.u32[(off >>> 2) + 2];
           const end = off + 12 + n;
           const slow = len > 12 + n ? this.decodeSlowArgs(ring, (end + 3) & ~3) : null;
-          this.sink.deliver(reqId, usec, ring.u8, off + 12, end, slow);
+          this.sink.deliver(reqId, usec, ring.u8, off + 12, end, slow, dirty);
           ring.advance();
           link.inFlight--;
         }

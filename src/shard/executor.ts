@@ -11,6 +11,7 @@ import type { CommandStats } from './command-stats.js';
 export function execute(ctx: ExecContext, specId: number, run: ShardHandler, stats: CommandStats): number {
   const start = performance.now();
   ctx.now = Date.now();
+  ctx.dirty = 0;
   const mark = ctx.reply.pos;
   try {
     run(ctx);

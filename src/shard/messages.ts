@@ -7,7 +7,8 @@
  *   kind HOLD: [0] hold id, [1] kind; the worker parks until the hold is released.
  *   kind BIG: [0] request id, [1] kind; the real payload (a request message) comes over the worker's
  *   MessagePort, for payloads larger than the ring's maxPayload.
- * Reply ring message: [0] request id, [1] execution time in us, [2] n, then n bytes of RESP reply;
+ * Reply ring message: [0] request id, [1] execution time in us (31 bits) | DIRTY_FLAG when the command
+ *   changed data (its context's dirty count went up: WATCH), [2] n, then n bytes of RESP reply;
  *   when the command was slower than the slowlog threshold, its arguments follow to the end of the
  *   message: [argc] [argc lengths] [bytes] (u32 aligned start). Kind BIG_REPLY is flagged by a
  *   request id with the high bit set: the bytes come over the MessagePort.
@@ -21,6 +22,8 @@ export const enum RequestKind {
 }
 
 export const BIG_REPLY_FLAG = 0x80000000;
+/** High bit of a reply's time word: the command changed data. */
+export const DIRTY_FLAG = 0x80000000;
 /** Set in a request's protocol byte when it retries a parked blocking command (ExecContext.blockedRetry). */
 export const RETRY_RESP_BIT = 0x80;
 export const HOLD_SLOTS = 1024;

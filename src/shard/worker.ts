@@ -5,7 +5,7 @@
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { ByteRing } from './ring.js';
-import { BIG_REPLY_FLAG, HOLD_SLOTS, RETRY_RESP_BIT, RequestKind, type WorkerStartup } from './messages.js';
+import { BIG_REPLY_FLAG, DIRTY_FLAG, HOLD_SLOTS, RETRY_RESP_BIT, RequestKind, type WorkerStartup } from './messages.js';
 import { ShardArena } from '../storage/arena.js';
 import { ShardKeyspace } from '../storage/keyspace.js';
 import { ExecContext } from '../commands/context.js';
@@ -90,7 +90,7 @@ function writeReply(reqId: number, usec: number, n: number, argBytes: number): v
   }
   const w = at >>> 2;
   replies.u32[w] = reqId >>> 0;
-  replies.u32[w + 1] = usec >>> 0;
+  replies.u32[w + 1] = (Math.min(usec, 0x7fffffff) | (ctx.dirty > 0 ? DIRTY_FLAG : 0)) >>> 0;
   replies.u32[w + 2] = n;
   if (n > 0) replies.u8.set(reply.buf.subarray(0, n), at + 12);
   if (argBytes > 0) {
