@@ -17,6 +17,7 @@ import { BITMAP_COMMANDS } from './bitmap.js';
 import { HYPERLOGLOG_COMMANDS } from './hyperloglog.js';
 import { SORT_COMMANDS } from './sort.js';
 import { PUBSUB_COMMANDS } from './pubsub.js';
+import { TRANSACTION_COMMANDS } from './transactions.js';
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...CONNECTION_COMMANDS,
@@ -33,4 +34,5 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...HYPERLOGLOG_COMMANDS,
   ...SORT_COMMANDS,
   ...PUBSUB_COMMANDS,
+  ...TRANSACTION_COMMANDS,
 ];
