@@ -273,7 +273,7 @@ function pfselftest(ctx: ExecContext): void {
     for (let i = 0; i < hll.HLL_REGISTERS; i++) {
       const val = hll.denseGet(dense, regs, i, hll.HLL_DENSE_SIZE);
       if (val !== bytes[i]) {
-        reply.error(`TESTFAILED Register ${i} should be ${bytes[i]} but is ${val}`);
+        reply.error(`ERR TESTFAILED Register ${i} should be ${bytes[i]} but is ${val}`);
         return;
       }
     }
@@ -281,6 +281,7 @@ function pfselftest(ctx: ExecContext): void {
   dense.fill(0);
   hll.hllWriteEmpty(dense, 0);
   dense[4] = hll.HLL_DENSE;
+  dense.fill(0, hll.HLL_HDR_SIZE);
   const sparse = new Uint8Array(hll.HLL_WORK_CAP);
   let sparseLen = hll.hllWriteEmpty(sparse, 0);
   const max = ctx.settings.get(Setting.HllSparseMaxBytes);
@@ -298,18 +299,18 @@ function pfselftest(ctx: ExecContext): void {
     sparseLen = hll.hllResultLength(hllNative.add(sparse, 0, sparseLen, max, ele, words, 0, 1));
     if (j === checkpoint) {
       if (j < max / 2 && hll.hllEncoding(sparse, 0) !== hll.HLL_SPARSE) {
-        reply.error('TESTFAILED sparse encoding not used');
+        reply.error('ERR TESTFAILED sparse encoding not used');
         return;
       }
       const card = hll.hllCount(dense, 0, hll.HLL_DENSE_SIZE);
       if (card !== hll.hllCount(sparse, 0, sparseLen)) {
-        reply.error('TESTFAILED dense/sparse disagree');
+        reply.error('ERR TESTFAILED dense/sparse disagree');
         return;
       }
       const abserr = Math.abs(checkpoint - card);
       const maxerr = j === 10 ? 1 : Math.ceil(relerr * 6 * checkpoint);
       if (abserr > maxerr) {
-        reply.error(`TESTFAILED Too big error. card:${checkpoint} abserr:${abserr}`);
+        reply.error(`ERR TESTFAILED Too big error. card:${checkpoint} abserr:${abserr}`);
         return;
       }
       checkpoint *= 10;

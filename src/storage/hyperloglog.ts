@@ -22,7 +22,7 @@ export const HLL_REGISTERS = 1 << HLL_P;
 const HLL_P_MASK = HLL_REGISTERS - 1;
 const HLL_REGISTER_MAX = 63;
 export const HLL_HDR_SIZE = 16;
-export const HLL_DENSE_SIZE = HLL_HDR_SIZE + (HLL_REGISTERS * 6 + 7) / 8;
+export const HLL_DENSE_SIZE = HLL_HDR_SIZE + ((HLL_REGISTERS * 6 + 7) >> 3);
 export const HLL_DENSE = 0;
 export const HLL_SPARSE = 1;
 const SPARSE_VAL_MAX_VALUE = 32;
@@ -102,19 +102,16 @@ export function hllWriteEmpty(v: Uint8Array, base: number): number {
 
 // ---------------------------------------------------------------- hashing
 
-/** 64-bit product (hi, lo) of two 64-bit numbers given as 32-bit halves, left in mulHi/mulLo. */
-let mulHi = 0;
-let mulLo = 0;
-function mul64(ah: number, al: number, bh: number, bl: number): void {
-  const a0 = al & 0xffff;
-  const a1 = al >>> 16;
-  const b0 = bl & 0xffff;
-  const b1 = bl >>> 16;
-  const mid = a0 * b1 + a1 * b0;
-  const t = a0 * b0 + (mid % 65536) * 65536;
-  mulLo = t >>> 0;
-  const carry = Math.floor(t / 4294967296);
-  mulHi = (a1 * b1 + Math.floor(mid / 65536) + carry + Math.imul(ah, bl) + Math.imul(al, bh)) >>> 0;
+/** High 32 bits of the unsigned 64-bit product of two unsigned 32-bit numbers. */
+function mulhi(a: number, b: number): number {
+  const a0 = a & 0xffff;
+  const a1 = a >>> 16;
+  const b0 = b & 0xffff;
+  const b1 = b >>> 16;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  return (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) >>> 0;
 }
 
 const M_HI = 0xc6a4a793;
@@ -125,23 +122,28 @@ const SEED = 0xadc83b19;
 let hashHi = 0;
 let hashLo = 0;
 export function murmurHash64A(buf: Uint8Array, off: number, len: number): void {
-  mul64(0, len, M_HI, M_LO);
-  let hh = mulHi;
-  let hl = (mulLo ^ SEED) >>> 0;
+  // h = seed ^ (len * m); a 64-bit product by m is lo*M_LO (with its high word) plus the cross terms.
+  let hh = (mulhi(len, M_LO) + Math.imul(len, M_HI)) >>> 0;
+  let hl = (Math.imul(len, M_LO) ^ SEED) >>> 0;
   const end = off + (len - (len & 7));
   let p = off;
   while (p !== end) {
-    let kl = (buf[p] | (buf[p + 1] << 8) | (buf[p + 2] << 16) | (buf[p + 3] << 24)) >>> 0;
-    let kh = (buf[p + 4] | (buf[p + 5] << 8) | (buf[p + 6] << 16) | (buf[p + 7] << 24)) >>> 0;
-    mul64(kh, kl, M_HI, M_LO);
-    kh = mulHi;
-    kl = (mulLo ^ (kh >>> 15)) >>> 0;
-    mul64(kh, kl, M_HI, M_LO);
-    hh = (hh ^ mulHi) >>> 0;
-    hl = (hl ^ mulLo) >>> 0;
-    mul64(hh, hl, M_HI, M_LO);
-    hh = mulHi;
-    hl = mulLo;
+    const kl = (buf[p] | (buf[p + 1] << 8) | (buf[p + 2] << 16) | (buf[p + 3] << 24)) >>> 0;
+    const kh = (buf[p + 4] | (buf[p + 5] << 8) | (buf[p + 6] << 16) | (buf[p + 7] << 24)) >>> 0;
+    // k *= m
+    let th = (mulhi(kl, M_LO) + Math.imul(kh, M_LO) + Math.imul(kl, M_HI)) >>> 0;
+    let tl = Math.imul(kl, M_LO) >>> 0;
+    // k ^= k >> 47
+    tl = (tl ^ (th >>> 15)) >>> 0;
+    // k *= m
+    const k2h = (mulhi(tl, M_LO) + Math.imul(th, M_LO) + Math.imul(tl, M_HI)) >>> 0;
+    const k2l = Math.imul(tl, M_LO) >>> 0;
+    // h ^= k; h *= m
+    hh = (hh ^ k2h) >>> 0;
+    hl = (hl ^ k2l) >>> 0;
+    th = (mulhi(hl, M_LO) + Math.imul(hh, M_LO) + Math.imul(hl, M_HI)) >>> 0;
+    hl = Math.imul(hl, M_LO) >>> 0;
+    hh = th;
     p += 8;
   }
   const rest = len & 7;
@@ -153,16 +155,18 @@ export function murmurHash64A(buf: Uint8Array, off: number, len: number): void {
     if (rest >= 3) hl ^= buf[p + 2] << 16;
     if (rest >= 2) hl ^= buf[p + 1] << 8;
     hl ^= buf[p];
-    mul64(hh >>> 0, hl >>> 0, M_HI, M_LO);
-    hh = mulHi;
-    hl = mulLo;
+    hh >>>= 0;
+    hl >>>= 0;
+    const th = (mulhi(hl, M_LO) + Math.imul(hh, M_LO) + Math.imul(hl, M_HI)) >>> 0;
+    hl = Math.imul(hl, M_LO) >>> 0;
+    hh = th;
   }
   hl = (hl ^ (hh >>> 15)) >>> 0;
-  mul64(hh, hl, M_HI, M_LO);
-  hh = mulHi;
-  hl = (mulLo ^ (mulHi >>> 15)) >>> 0;
+  const th = (mulhi(hl, M_LO) + Math.imul(hh, M_LO) + Math.imul(hl, M_HI)) >>> 0;
+  hl = Math.imul(hl, M_LO) >>> 0;
+  hh = th;
   hashHi = hh;
-  hashLo = hl;
+  hashLo = (hl ^ (hh >>> 15)) >>> 0;
 }
 
 /** The hash of the last murmurHash64A call as a bigint (tests). */
