@@ -2,8 +2,8 @@
  * Blocking list commands (Redis 7.0.15's t_list.c): BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP.
  *
  * Each is an ordinary shard handler built on list.ts's own code paths (LPOP, LMOVE, LMPOP): it
- * validates its arguments in Redis's order (the timeout first for BLPOP/BRPOP/BRPOPLPUSH/BLMPOP,
- * after LEFT|RIGHT for BLMOVE), serves at once when one of its keys holds a list, and writes no
+ * validates its arguments in Redis's order (the timeout first for BLPOP/BRPOP/BRPOPLPUSH, after
+ * LEFT|RIGHT for BLMOVE, after numkeys, LEFT|RIGHT and COUNT for BLMPOP), serves at once when one of its keys holds a list, and writes no
  * reply at all when every key is missing: the main thread then parks the client and runs the
  * handler again after each write to one of its keys (src/server/blocking.ts).
  *
@@ -71,8 +71,8 @@ function brpoplpush(ctx: ExecContext): void {
 
 /** BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]. */
 function blmpop(ctx: ExecContext): void {
-  if (timeoutArgOrReply(ctx.args, 1, TimeoutUnit.Seconds, ctx.reply) === null) return;
   if (!mpopArgsOrReply(ctx, 2, mpopArgs)) return;
+  if (timeoutArgOrReply(ctx.args, 1, TimeoutUnit.Seconds, ctx.reply) === null) return;
   mpopFromFirstList(ctx, mpopArgs, ctx.blockedRetry);
 }
 

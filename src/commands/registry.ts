@@ -9,6 +9,7 @@ import { expireCommands } from './expire.js';
 import { connectionCommands } from './connection.js';
 import { serverCommands } from './server-admin.js';
 import { sortedSetCommands } from './zset.js';
+import { zsetBlockingCommands } from './zset-blocking.js';
 import { listCommands } from './list.js';
 import { listBlockingCommands } from './list-blocking.js';
 import { hashCommands } from './hash.js';
@@ -21,7 +22,7 @@ import { sortCommands } from './sort.js';
 import { pubsubCommands } from './pubsub.js';
 import { transactionCommands } from './transaction.js';
 
-const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, transactionCommands, pubsubCommands, serverCommands, listCommands, listBlockingCommands, hashCommands, setCommands, geoCommands, sortedSetCommands, hyperloglogCommands, sortCommands, bitmapCommands, bitfieldCommands];
+const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, transactionCommands, pubsubCommands, serverCommands, listCommands, listBlockingCommands, hashCommands, setCommands, geoCommands, sortedSetCommands, zsetBlockingCommands, hyperloglogCommands, sortCommands, bitmapCommands, bitfieldCommands];
 
 export function commandImplsByName(): Map<string, CommandImpl> {
   const map = new Map<string, CommandImpl>();

@@ -214,7 +214,7 @@ function zrankGeneric(ctx: ExecContext, reverse: boolean): void {
  * Redis's genericZpopCommand over the keys of arguments first..first+keyc-1: pops up to `count`
  * elements from the first existing key (count -1: a single pop with a flat reply).
  */
-function zpopGeneric(ctx: ExecContext, first: number, keyc: number, max: boolean, emitKey: boolean, count: number, nested: boolean, nilWhenEmpty: boolean): void {
+export function zpopGeneric(ctx: ExecContext, first: number, keyc: number, max: boolean, emitKey: boolean, count: number, nested: boolean, nilWhenEmpty: boolean): void {
   const r = ctx.reply;
   let ks: ShardKeyspace | null = null;
   let e = 0;
@@ -275,28 +275,62 @@ function zpopMinMax(ctx: ExecContext, max: boolean): void {
   zpopGeneric(ctx, 1, 1, max, false, count, ctx.reply.resp > 2 && count !== -1, false);
 }
 
-function zmpop(ctx: ExecContext): void {
+/** Parsed ZMPOP / BZMPOP arguments: `numkeys` keys from argument `firstKey`. */
+export class ZmpopArgs {
+  firstKey = 0;
+  numkeys = 0;
+  max = false;
+  count = 1;
+}
+
+/** Parses numkeys (argument `numkeysIdx`), MIN|MAX and COUNT; replies the error and returns false. */
+export function zmpopArgsOrReply(ctx: ExecContext, numkeysIdx: number, out: ZmpopArgs): boolean {
   const a = ctx.args;
-  const numkeys = string2ll(a.buf, a.offset(1), a.length(1));
-  if (numkeys === null || numkeys < 1 || numkeys > LONG_MAX) return ctx.reply.error('ERR numkeys should be greater than 0');
-  const whereIdx = 1 + numkeys + 1;
-  if (whereIdx >= a.argc) return ctx.reply.error(SYNTAX);
+  const numkeys = string2ll(a.buf, a.offset(numkeysIdx), a.length(numkeysIdx));
+  if (numkeys === null || numkeys < 1 || numkeys > LONG_MAX) {
+    ctx.reply.error('ERR numkeys should be greater than 0');
+    return false;
+  }
+  const whereIdx = numkeysIdx + numkeys + 1;
+  if (whereIdx >= a.argc) {
+    ctx.reply.error(SYNTAX);
+    return false;
+  }
   let max: boolean;
   if (a.is(whereIdx, 'min')) max = false;
   else if (a.is(whereIdx, 'max')) max = true;
-  else return ctx.reply.error(SYNTAX);
+  else {
+    ctx.reply.error(SYNTAX);
+    return false;
+  }
   let count = -1;
   for (let j = whereIdx + 1; j < a.argc; j++) {
     const more = a.argc - 1 - j;
     if (count === -1 && a.is(j, 'count') && more > 0) {
       j++;
       const n = string2ll(a.buf, a.offset(j), a.length(j));
-      if (n === null || n < 1) return ctx.reply.error('ERR count should be greater than 0');
+      if (n === null || n < 1) {
+        ctx.reply.error('ERR count should be greater than 0');
+        return false;
+      }
       count = n;
-    } else return ctx.reply.error(SYNTAX);
+    } else {
+      ctx.reply.error(SYNTAX);
+      return false;
+    }
   }
-  if (count === -1) count = 1;
-  zpopGeneric(ctx, 2, numkeys, max, true, count, true, true);
+  out.firstKey = numkeysIdx + 1;
+  out.numkeys = numkeys;
+  out.max = max;
+  out.count = count === -1 ? 1 : count;
+  return true;
+}
+
+const zmpopArgs = new ZmpopArgs();
+
+function zmpop(ctx: ExecContext): void {
+  if (!zmpopArgsOrReply(ctx, 1, zmpopArgs)) return;
+  zpopGeneric(ctx, 2, zmpopArgs.numkeys, zmpopArgs.max, true, zmpopArgs.count, true, true);
 }
 
 // ---------------------------------------------------------------- ZRANDMEMBER

@@ -268,6 +268,33 @@ for (const mode of MODES) {
       expect(await w.exists(src, dst)).toBe(0);
     });
 
+    it('BZPOPMIN, BZPOPMAX and BZMPOP are served by ZADD, lowest or highest first', async () => {
+      const [a, b, c] = [await client(), await client(), await client()];
+      await b.flushall();
+      const min = a.bzpopmin(`${A}z`, `${B}z`, 5);
+      await untilBlocked(b, 1);
+      const max = c.bzpopmax(`${B}z`, 5);
+      await untilBlocked(b, 2);
+      await b.zadd(`${B}z`, 3, 'three', 1, 'one', 2, 'two');
+      expect(await min).toEqual([`${B}z`, 'one', '1']);
+      expect(await max).toEqual([`${B}z`, 'three', '3']);
+      const multi = a.call('bzmpop', '5', '2', `${A}z`, 'nothing', 'MAX', 'COUNT', '10');
+      await untilBlocked(b, 1);
+      await b.zadd(`${A}z`, 1.5, 'x', 2.5, 'y');
+      expect(await multi).toEqual([`${A}z`, [['y', '2.5'], ['x', '1.5']]]);
+      expect(await a.bzpopmin('nothing', 0.05)).toBeNull();
+      // A key that becomes a list meanwhile leaves the client blocked.
+      const later = a.bzpopmin('z', 5);
+      await untilBlocked(b, 1);
+      await b.rpush('z', 'not a zset');
+      await sleep(50);
+      expect(await blockedClients(b)).toBe(1);
+      await b.del('z');
+      await b.zadd('z', 7, 'seven');
+      expect(await later).toEqual(['z', 'seven', '7']);
+      expect(await b.dbsize()).toBe(1);
+    });
+
     it('a push right behind a BLPOP (first try still running) is never missed', async () => {
       const [a, b] = [await client(), await client()];
       await b.flushall();

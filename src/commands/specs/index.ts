@@ -8,6 +8,7 @@ import { SERVER_COMMANDS } from './server.js';
 import { STRING_COMMANDS } from './string.js';
 import { KEYSPACE_COMMANDS } from './keyspace.js';
 import { SORTED_SET_COMMANDS } from './sorted-set.js';
+import { SORTED_SET_BLOCKING_COMMANDS } from './sorted-set-blocking.js';
 import { LIST_COMMANDS } from './list.js';
 import { LIST_BLOCKING_COMMANDS } from './list-blocking.js';
 import { HASH_COMMANDS } from './hash.js';
@@ -25,6 +26,7 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...STRING_COMMANDS,
   ...KEYSPACE_COMMANDS,
   ...SORTED_SET_COMMANDS,
+  ...SORTED_SET_BLOCKING_COMMANDS,
   ...LIST_COMMANDS,
   ...LIST_BLOCKING_COMMANDS,
   ...HASH_COMMANDS,
