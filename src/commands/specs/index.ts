@@ -19,6 +19,7 @@ import { HYPERLOGLOG_COMMANDS } from './hyperloglog.js';
 import { SORT_COMMANDS } from './sort.js';
 import { PUBSUB_COMMANDS } from './pubsub.js';
 import { TRANSACTION_COMMANDS } from './transactions.js';
+import { STREAM_COMMANDS } from './stream.js';
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...CONNECTION_COMMANDS,
@@ -37,4 +38,5 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...SORT_COMMANDS,
   ...PUBSUB_COMMANDS,
   ...TRANSACTION_COMMANDS,
+  ...STREAM_COMMANDS,
 ];
