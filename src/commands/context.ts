@@ -30,6 +30,12 @@ export class ExecContext {
    * only serves a blocked client from a key of the type it waits for.
    */
   blockedRetry = false;
+  /**
+   * Set while EXEC runs its queue (Redis's CLIENT_DENY_BLOCKING): a blocking command with nothing to
+   * serve then answers at once as if timed out (the null array; BLMOVE/BRPOPLPUSH the null bulk)
+   * instead of writing nothing.
+   */
+  denyBlocking = false;
   readonly shards: ShardKeyspace[];
   readonly slotToShard: Uint16Array;
   readonly settings: SharedSettings;

@@ -11,7 +11,8 @@
  * On a retry (ctx.blockedRetry) it is passed over instead: Redis 7.0 serves a blocked client only
  * from a key holding a list and leaves it blocked when the key became something else. BLMOVE's
  * destination is checked when an element is there to move, on every try, as Redis does when it
- * serves a blocked BLMOVE.
+ * serves a blocked BLMOVE. Inside EXEC (ctx.denyBlocking) nothing blocks: the timeout reply comes
+ * at once (the null bulk for BLMOVE/BRPOPLPUSH, as Redis's blmoveGenericCommand).
  */
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
@@ -40,14 +41,18 @@ function blockingPop(ctx: ExecContext, head: boolean): void {
     popOneReply(ctx, ks, e, head);
     return;
   }
-  // Every key missing: no reply, the client blocks.
+  // Every key missing: no reply, the client blocks (inside EXEC: the timeout reply).
+  if (ctx.denyBlocking) ctx.reply.nullArray();
 }
 
 /** BLMOVE / BRPOPLPUSH once the arguments are parsed: LMOVE when the source holds a list. */
 function blockingMove(ctx: ExecContext, fromHead: boolean, toHead: boolean): void {
   const ks = ctx.keyspaceFor(1);
   const e = ctx.lookup(ks, 1);
-  if (e === 0) return;
+  if (e === 0) {
+    if (ctx.denyBlocking) ctx.reply.nullBulk();
+    return;
+  }
   if (ks.type(e) !== ValueType.List) {
     if (!ctx.blockedRetry) ctx.reply.error(WRONGTYPE);
     return;
@@ -73,7 +78,7 @@ function brpoplpush(ctx: ExecContext): void {
 function blmpop(ctx: ExecContext): void {
   if (!mpopArgsOrReply(ctx, 2, mpopArgs)) return;
   if (timeoutArgOrReply(ctx.args, 1, TimeoutUnit.Seconds, ctx.reply) === null) return;
-  mpopFromFirstList(ctx, mpopArgs, ctx.blockedRetry);
+  if (!mpopFromFirstList(ctx, mpopArgs, ctx.blockedRetry) && ctx.denyBlocking) ctx.reply.nullArray();
 }
 
 export const listBlockingCommands: CommandFamily = {

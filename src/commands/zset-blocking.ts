@@ -7,7 +7,8 @@
  * or [key, [[member, score]...]] for BZMPOP); when every key is missing no reply is written and the
  * main thread parks the client (src/server/blocking.ts). A key of another type answers WRONGTYPE on
  * the first try and is passed over on a retry (ctx.blockedRetry), as Redis 7.0 only serves a blocked
- * client from a key of the type it waits for.
+ * client from a key of the type it waits for. Inside EXEC (ctx.denyBlocking) the null array comes
+ * at once instead of blocking.
  */
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
@@ -40,6 +41,7 @@ function bzpop(ctx: ExecContext, max: boolean): void {
   if (timeoutArgOrReply(a, a.argc - 1, TimeoutUnit.Seconds, ctx.reply) === null) return;
   const k = firstZset(ctx, 1, a.argc - 2);
   if (k > 0) zpopGeneric(ctx, k, 1, max, true, -1, false, false);
+  else if (k === 0 && ctx.denyBlocking) ctx.reply.nullArray();
 }
 
 /** BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]. */
@@ -48,6 +50,7 @@ function bzmpop(ctx: ExecContext): void {
   if (timeoutArgOrReply(ctx.args, 1, TimeoutUnit.Seconds, ctx.reply) === null) return;
   const k = firstZset(ctx, zmpopArgs.firstKey, zmpopArgs.numkeys);
   if (k > 0) zpopGeneric(ctx, k, 1, zmpopArgs.max, true, zmpopArgs.count, true, true);
+  else if (k === 0 && ctx.denyBlocking) ctx.reply.nullArray();
 }
 
 export const zsetBlockingCommands: CommandFamily = {
