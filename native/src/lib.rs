@@ -4,7 +4,9 @@
 //!
 //! Exports:
 //!   parse(buf: Uint8Array, start, end, out: Uint32Array, maxBulk): RESP request parser (resp.rs).
+//!   hllAdd, hllCount, hllCountRaw, hllMerge, hllSetRegisters: HyperLogLog register work (hll.rs).
 
+pub mod hll;
 mod napi;
 pub mod resp;
 
@@ -113,6 +115,9 @@ pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_va
         || napi_set_named_property(env, exports, name.as_ptr() as *const c_char, function) != NAPI_OK
     {
         return throw(env, false, b"tessera native addon: could not register parse\0");
+    }
+    if !hll::register(env, exports) {
+        return throw(env, false, b"tessera native addon: could not register the HyperLogLog functions\0");
     }
     exports
 }

@@ -16,6 +16,15 @@ export interface NativeAddon {
    * arguments in place in `buf`.
    */
   parse(buf: Uint8Array, start: number, end: number, out: Uint32Array, maxBulk: number): void;
+  /**
+   * HyperLogLog register work on whole values (native/src/hll.rs), same contracts as the functions of
+   * the same names in src/storage/hyperloglog.ts. Throws on out-of-range offsets.
+   */
+  hllAdd(v: Uint8Array, base: number, len: number, sparseMax: number, src: Uint8Array, words: Uint32Array, wordBase: number, n: number): number;
+  hllCount(v: Uint8Array, base: number, len: number): number;
+  hllCountRaw(max: Uint8Array): number;
+  hllMerge(max: Uint8Array, v: Uint8Array, base: number, len: number): boolean;
+  hllSetRegisters(v: Uint8Array, base: number, len: number, sparseMax: number, max: Uint8Array): number;
 }
 
 let loaded = false;
