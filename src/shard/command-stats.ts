@@ -27,6 +27,11 @@ export class CommandStats {
     this.f64[id * 2 + 1] += usec;
   }
 
+  /** Time only, no call: a parked blocking command's retries (Redis counts the command once). */
+  recordTime(id: number, usec: number): void {
+    this.f64[id * 2 + 1] += usec;
+  }
+
   calls(id: number): number {
     return this.f64[id * 2];
   }

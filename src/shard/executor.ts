@@ -26,6 +26,7 @@ export function execute(ctx: ExecContext, specId: number, run: ShardHandler, sta
     }
   }
   const usec = Math.round((performance.now() - start) * 1000);
-  stats.record(specId, usec);
+  if (ctx.blockedRetry) stats.recordTime(specId, usec);
+  else stats.record(specId, usec);
   return usec;
 }

@@ -99,6 +99,23 @@ for (const mode of MODES) {
       expect(await blockedClients(b)).toBe(0);
     });
 
+    it('a blocked command counts as one call in INFO commandstats, however often it was retried', async () => {
+      const [a, b, c] = [await client(), await client(), await client()];
+      await b.flushall();
+      await b.config('RESETSTAT');
+      const first = a.blpop('q', 5);
+      await untilBlocked(b, 1);
+      const second = c.blpop('q', 5);
+      await untilBlocked(b, 2);
+      await b.rpush('q', 'one');
+      expect(await first).toEqual(['q', 'one']);
+      await b.rpush('q', 'two');
+      expect(await second).toEqual(['q', 'two']);
+      expect(await a.blpop('nothing', 0.01)).toBeNull();
+      const stats = await b.info('commandstats');
+      expect(/cmdstat_blpop:calls=(\d+)/.exec(stats)![1]).toBe('3');
+    });
+
     it('several blocked clients are served in arrival order', async () => {
       const w = await client();
       await w.flushall();
