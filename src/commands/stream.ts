@@ -469,11 +469,6 @@ function xsetid(ctx: ExecContext): void {
       return;
     }
   }
-  streamId(arena, s, R_MAXDEL, cur);
-  if (idCmp(id, cur) < 0) {
-    r.error('ERR The ID specified in XSETID is smaller than current max_deleted_entry_id');
-    return;
-  }
   setStreamId(arena, s, R_LAST, id);
   if (added !== -1n) setEntriesAdded(arena, s, added);
   if (!idIsZero(maxDel)) setStreamId(arena, s, R_MAXDEL, maxDel);
@@ -489,7 +484,6 @@ const XREAD_BLOCKED_DEFAULT_COUNT = 1000;
 function xread(ctx: ExecContext, group: boolean): void {
   const a = ctx.args;
   const r = ctx.reply;
-  const name = group ? 'xreadgroup' : 'xread';
   let block = -1;
   let count = 0;
   let streamsArg = 0;
@@ -515,7 +509,7 @@ function xread(ctx: ExecContext, group: boolean): void {
       streamsArg = i + 1;
       streamsCount = a.argc - streamsArg;
       if (streamsCount % 2 !== 0) {
-        r.error(`ERR Unbalanced '${name}' list of streams: for each stream key an ID or '${group ? '>' : '$'}' must be specified.`);
+        r.error("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
         return;
       }
       streamsCount /= 2;
@@ -660,7 +654,7 @@ function xread(ctx: ExecContext, group: boolean): void {
     r.setDeferredLen(h, served, r.resp === 2 ? '*' : '%');
     return;
   }
-  if (block !== -1) {
+  if (block !== -1 && !ctx.denyBlocking) {
     // Nothing to serve: no reply parks the client (server/blocking.ts); `$` is fixed now.
     if (!ctx.blockedRetry && dollar.size > 0) writeArgsRewrite(r, a, dollar);
     return;
