@@ -226,6 +226,21 @@ for (const mode of MODES) {
       await expect(a.blpop('s', 0)).rejects.toThrow(/^WRONGTYPE/);
     });
 
+    it('a blocked BLMOVE whose destination became another type answers WRONGTYPE and moves nothing', async () => {
+      const [a, b] = [await client(), await client()];
+      await b.flushall();
+      const moved = a.blmove(`${A}src`, `${B}dst`, 'LEFT', 'RIGHT', 5).then(
+        () => 'no error',
+        (e: Error) => e.message,
+      );
+      await untilBlocked(b, 1);
+      await b.set(`${B}dst`, 'a string');
+      await b.rpush(`${A}src`, 'stays');
+      expect(await moved).toMatch(/^WRONGTYPE/);
+      expect(await b.lrange(`${A}src`, 0, -1)).toEqual(['stays']);
+      expect(await blockedClients(b)).toBe(0);
+    });
+
     it('CLIENT UNBLOCK ends a block as a timeout or with an error', async () => {
       const [a, b] = [await client(), await client()];
       await b.flushall();
