@@ -397,9 +397,52 @@ function sortScore(buf: Uint8Array, off: number, len: number): number {
   if (p === end) return NaN;
   const d = string2d(buf, p, end - p);
   if (d === null) return NaN;
-  // glibc's strtod reports ERANGE for results in the subnormal range too.
-  if (d !== 0 && Math.abs(d) < 2.2250738585072014e-308) return NaN;
+  // glibc's strtod reports ERANGE for inexact results in the subnormal range too.
+  if (d !== 0 && Math.abs(d) < 2.2250738585072014e-308 && !exactSubnormal(buf, p, end, d)) return NaN;
   return d;
+}
+
+/**
+ * Whether text that string2d read as the subnormal `d` is exactly that value (no rounding), as for
+ * hex floats such as 0x1p-1074. Rare path: exact arithmetic on the digits.
+ */
+function exactSubnormal(buf: Uint8Array, p: number, end: number, d: number): boolean {
+  if (buf[p] === 43 || buf[p] === 45) p++;
+  const hex = end - p > 2 && buf[p] === 48 && (buf[p + 1] | 0x20) === 120;
+  if (hex) p += 2;
+  const base = hex ? 16n : 10n;
+  let mantissa = 0n;
+  let fraction = 0;
+  let seenPoint = false;
+  for (; p < end; p++) {
+    const c = buf[p];
+    if (c === 46) {
+      seenPoint = true;
+      continue;
+    }
+    let digit: number;
+    if (c >= 48 && c <= 57) digit = c - 48;
+    else if (hex && (c | 0x20) >= 97 && (c | 0x20) <= 102) digit = (c | 0x20) - 87;
+    else break;
+    mantissa = mantissa * base + BigInt(digit);
+    if (seenPoint) fraction++;
+  }
+  let exp = 0;
+  if (p < end) {
+    p++; // 'e' or 'p'
+    let negative = false;
+    if (buf[p] === 43 || buf[p] === 45) negative = buf[p++] === 45;
+    for (; p < end; p++) exp = Math.min(exp * 10 + buf[p] - 48, 100000);
+    if (negative) exp = -exp;
+  }
+  const k = BigInt(Math.abs(d) * 2 ** 1000 * 2 ** 74); // d = k * 2^-1074 exactly (2^1074 itself overflows)
+  if (hex) {
+    const e2 = exp - 4 * fraction + 1074;
+    return e2 >= 0 ? mantissa << BigInt(e2) === k : mantissa === k << BigInt(-e2);
+  }
+  const e10 = exp - fraction;
+  if (e10 >= 0) return false;
+  return mantissa * (1n << 1074n) === k * 10n ** BigInt(-e10);
 }
 
 // ---------------------------------------------------------------- the command
@@ -664,12 +707,34 @@ function store(ctx: ExecContext, dst: number, order: number[], start: number, en
   ctx.reply.integer(outputlen);
 }
 
+/** Scratch kept between commands up to this size; a bigger sort's buffers are dropped after it. */
+const KEEP_BYTES = 1 << 20;
+const KEEP_ELEMENTS = 1 << 14;
+
+function releaseScratch(): void {
+  if (pool.length > KEEP_BYTES) pool = new Uint8Array(1 << 12);
+  if (elOff.length > KEEP_ELEMENTS) {
+    elOff = new Int32Array(64);
+    elLen = new Int32Array(64);
+    score = new Float64Array(64);
+    cmpOff = new Int32Array(64);
+    cmpLen = new Int32Array(64);
+  }
+  if (outOff.length > KEEP_ELEMENTS) {
+    outOff = new Int32Array(64);
+    outLen = new Int32Array(64);
+  }
+  found.buf = pool;
+}
+
 function sort(ctx: ExecContext): void {
   sortGeneric(ctx, false);
+  releaseScratch();
 }
 
 function sortRo(ctx: ExecContext): void {
   sortGeneric(ctx, true);
+  releaseScratch();
 }
 
 /** Every shard when BY, GET or STORE may name keys outside the sorted key's shard. */
