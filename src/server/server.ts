@@ -1,0 +1,1259 @@
+/**
+ * Server: the main thread. Accepts connections, parses requests (native or TypeScript parser), routes
+ * each command by its keys' slots to the worker owning the shard (or runs it inline with --threads 0),
+ * sequences cross-shard commands through holds, and keeps every connection's replies in order.
+ */
+import net from 'node:net';
+import fs from 'node:fs';
+import os from 'node:os';
+import { Config, type ConfigValue } from '../config/config.js';
+import { Args } from '../protocol/args.js';
+import { Reply } from '../protocol/reply.js';
+import { parseRequests, protocolErrorText, parserKind, setParserKind } from '../protocol/resp-parser.js';
+import { WRONG_ARITY, unknownCommand, unknownSubcommand } from '../protocol/errors.js';
+import { ShardArena } from '../storage/arena.js';
+import { ShardKeyspace } from '../storage/keyspace.js';
+import { slotTable } from '../shard/slot.js';
+import { SharedSettings, Setting, MAXMEMORY_POLICIES } from '../shard/shared-settings.js';
+import { CommandStats, Counter } from '../shard/command-stats.js';
+import { execute } from '../shard/executor.js';
+import { ActiveExpiry } from '../shard/active-expiry.js';
+import { ExecContext } from '../commands/context.js';
+import { routeOf, type CommandImpl } from '../commands/handler.js';
+import { commandImplsByName } from '../commands/registry.js';
+import { CommandTable } from '../commands/table.js';
+import type { CommandSpec } from '../commands/spec.js';
+import { keyPositions } from '../commands/key-positions.js';
+import { Client, DISCARD, ReplyMode } from './client.js';
+import { WorkerPool, type ReplySink } from './worker-pool.js';
+import { Logger } from './logger.js';
+import { ServerStats } from './server-stats.js';
+import { recordSlow } from './slowlog.js';
+import { recordCommandLatency } from './latency.js';
+import { TESSERA_VERSION, REDIS_VERSION } from '../version.js';
+import { ARGS_REWRITE, BlockedCommand, BlockedKeys, BlockEnd, UNBLOCKED_ERROR, keyName, wakesEveryone } from './blocking.js';
+import { RETRY_RESP_BIT } from '../shard/messages.js';
+import { clientInfoProviders, connectionHooks } from '../commands/connection.js';
+import { forgetSubscriber, subscribedModeError } from './pubsub.js';
+import type { ShardHandler } from '../commands/handler.js';
+import { EXECABORT, NOT_IN_MULTI_COMMANDS, TransactionState, WatchedKeys } from './transaction.js';
+import { ownedCopy } from '../protocol/args.js';
+import type { MainHandler } from '../commands/handler.js';
+
+export { TESSERA_VERSION, REDIS_VERSION };
+
+const INFLIGHT_SLOTS = 1 << 16;
+/** inflightSlot value of a blocking command's attempt: its reply goes to the client's BlockedCommand. */
+const ATTEMPT = -1;
+const MAX_TIMER_MS = 0x7fffffff;
+
+connectionHooks.unblock = (server, id, withError) => server.unblockClient(id, withError);
+clientInfoProviders.push((c) => (c.blockedOn !== null && c.blockedOn.parked ? { flags: 'b' } : null));
+clientInfoProviders.push((c) =>
+  c.tx === null ? null : { flags: (c.tx.queue !== null ? 'x' : '') + (c.tx.dirty ? 'd' : ''), multi: c.tx.queue === null ? -1 : c.tx.queue.length },
+);
+connectionHooks.onReset.push((client, server) => server.discardTransaction(client));
+const PARSE_WORDS = 64 * 1024;
+
+export interface ServerHandle {
+  host: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Starts a server in this process. Options are config names (`port: 0` picks a free port). */
+export async function startServer(options: Record<string, ConfigValue> = {}, configFile?: string): Promise<ServerHandle> {
+  const config = new Config();
+  if (configFile) {
+    config.loadText(fs.readFileSync(configFile, 'utf8'));
+    config.file = configFile;
+  }
+  for (const [name, value] of Object.entries(options)) {
+    config.setFromText(name, typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value), true);
+  }
+  const server = new Server(config);
+  await server.listen();
+  const address = server.address();
+  return { host: address.host, port: address.port, server, close: () => server.close() };
+}
+
+export class Server implements ReplySink {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly table: CommandTable;
+  readonly impls: Array<CommandImpl | undefined>;
+  readonly settings = new SharedSettings();
+  readonly shards: ShardKeyspace[];
+  readonly slotToShard: Uint16Array;
+  readonly threads: number;
+  readonly workers: WorkerPool | null;
+  readonly mainStats: CommandStats;
+  readonly stats = new ServerStats();
+  readonly clients = new Map<number, Client>();
+  /** Clients parked in blocking commands, by waited-on key. */
+  readonly blocked = new BlockedKeys();
+  /** Clients watching keys (WATCH), by key. */
+  readonly watchers = new WatchedKeys();
+  /** Blocking commands whose first try is still on a worker (not parked yet, but wakeable). */
+  private readonly firstTries = new Set<BlockedCommand>();
+  readonly startedAt = Date.now();
+  readonly runId: string;
+  /** Called by SHUTDOWN and signals. */
+  shutdownRequested: (() => void) | null = null;
+  lastSave = Math.floor(Date.now() / 1000);
+  /** CLIENT PAUSE: until (ms) and whether only writes are paused. */
+  pausedUntil = 0;
+  pauseWritesOnly = false;
+  private readonly listeners: net.Server[] = [];
+  private nextClientId = 1;
+  private nextReqId = 1;
+  private readonly inflightClient: Array<Client | undefined> = new Array(INFLIGHT_SLOTS);
+  private readonly inflightSlot = new Int32Array(INFLIGHT_SLOTS);
+  private readonly inflightSpec = new Int32Array(INFLIGHT_SLOTS);
+  private inflightCount = 0;
+  private readonly mainCtx: ExecContext;
+  private readonly scratch = new Reply(64 * 1024);
+  /** Timeout and CLIENT UNBLOCK replies of blocked clients. */
+  private readonly endReply = new Reply(256);
+  private readonly args = new Args();
+  private parseOut = new Uint32Array(PARSE_WORDS);
+  private keyIdx = new Int32Array(1024);
+  private readonly blockArgs = new Args();
+  /** Keys a command in flight on a worker may change that someone WATCHes (by request id slot). */
+  private readonly inflightWatch: Array<string[] | undefined> = new Array(INFLIGHT_SLOTS);
+  /** Executes EXEC's queued commands (its own context: EXEC itself runs in mainCtx). */
+  private readonly txCtx: ExecContext;
+  /** A transaction ran: parked clients are retried once its reply is delivered. */
+  private wakeAllAfterMain = false;
+  /** Per spec id: 1 when the command has the write flag / the blocking flag. */
+  private readonly isWrite: Uint8Array;
+  private readonly isBlocking: Uint8Array;
+  private readonly touched = new Set<Client>();
+  private readonly stalled = new Set<Client>();
+  private readonly expiry: ActiveExpiry | null;
+  private cron: NodeJS.Timeout | null = null;
+  private closing = false;
+
+  constructor(config: Config) {
+    this.config = config;
+    this.log = new Logger(config);
+    this.runId = randomHex(40);
+    setParserKind(config.string('parser') as 'auto' | 'native' | 'typescript');
+    this.table = new CommandTable();
+    const byName = commandImplsByName();
+    this.impls = this.table.specs.map((s) => byName.get(s.name));
+    this.isWrite = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('write') ? 1 : 0));
+    this.isBlocking = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('blocking') ? 1 : 0));
+    const shardCount = config.int('shards');
+    const databases = config.int('databases');
+    const seed = (Math.random() * 0x100000000) >>> 0;
+    this.shards = [];
+    for (let i = 0; i < shardCount; i++) {
+      const arena = ShardArena.create(1 << 20);
+      ShardKeyspace.format(arena, databases, seed);
+      this.shards.push(new ShardKeyspace(arena, i));
+    }
+    this.slotToShard = slotTable(shardCount);
+    this.applySettings();
+    this.mainStats = new CommandStats(this.table.specs.length);
+    this.mainCtx = new ExecContext(this.shards, this.slotToShard, this.settings, this.mainStats, this.scratch);
+    this.txCtx = new ExecContext(this.shards, this.slotToShard, this.settings, this.mainStats, this.scratch);
+    let threads = config.int('threads');
+    if (threads < 0) threads = defaultThreads();
+    this.threads = threads;
+    if (threads > 0) {
+      this.workers = new WorkerPool(
+        threads,
+        shardCount,
+        this.shards.map((s) => s.arena.sab),
+        this.slotToShard,
+        this.settings.sab,
+        this.table.specs.map((s) => s.name),
+        this,
+      );
+      this.expiry = null;
+    } else {
+      this.workers = null;
+      this.expiry = new ActiveExpiry(this.shards, this.settings, this.mainStats);
+    }
+    config.onChange = (name, value) => this.onConfigChange(name, value);
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  async listen(): Promise<void> {
+    const port = this.config.int('port');
+    const binds = this.config.string('bind').split(/\s+/).filter((b) => b !== '');
+    if (port !== 0 || binds.length > 0) {
+      const hosts = binds.length === 0 ? ['0.0.0.0'] : binds;
+      let actualPort = port;
+      for (const raw of hosts) {
+        const optional = raw.startsWith('-');
+        let host = optional ? raw.slice(1) : raw;
+        if (host === '*') host = '0.0.0.0';
+        if (host === '::*') host = '::';
+        try {
+          await this.listenOn({ host, port: actualPort });
+          if (actualPort === 0) actualPort = (this.listeners[this.listeners.length - 1].address() as net.AddressInfo).port;
+        } catch (err) {
+          if (!optional) throw err;
+        }
+      }
+    }
+    const unixsocket = this.config.string('unixsocket');
+    if (unixsocket !== '') {
+      try {
+        fs.unlinkSync(unixsocket);
+      } catch {
+        /* absent */
+      }
+      await this.listenOn({ path: unixsocket });
+      const perm = this.config.int('unixsocketperm');
+      if (perm) fs.chmodSync(unixsocket, perm);
+    }
+    this.cron = setInterval(() => this.serverCron(), Math.max(1, Math.floor(1000 / Math.max(1, this.config.int('hz')))));
+    this.cron.unref();
+    const addr = this.address();
+    this.log.notice(`Tessera ${TESSERA_VERSION} (Redis ${REDIS_VERSION} compatible), ${this.threads === 0 ? 'inline mode (--threads 0)' : `${this.threads} shard worker(s)`}, ${this.shards.length} shards, parser ${parserKind()}, port ${addr.port}, pid ${process.pid}`);
+    this.log.notice('Ready to accept connections');
+  }
+
+  private listenOn(opts: net.ListenOptions): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const srv = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+      srv.once('error', reject);
+      srv.listen({ ...opts, backlog: this.config.int('tcp-backlog') }, () => {
+        srv.off('error', reject);
+        srv.on('error', (err) => this.log.warning(`listener error: ${err.message}`));
+        this.listeners.push(srv);
+        resolve();
+      });
+    });
+  }
+
+  address(): { host: string; port: number } {
+    for (const l of this.listeners) {
+      const a = l.address();
+      if (a && typeof a === 'object') return { host: a.address === '0.0.0.0' || a.address === '::' ? '127.0.0.1' : a.address, port: a.port };
+    }
+    return { host: '', port: 0 };
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.cron) clearInterval(this.cron);
+    await Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
+    for (const c of this.clients.values()) c.socket.destroy();
+    this.clients.clear();
+    if (this.workers) await this.workers.close();
+    const unixsocket = this.config.string('unixsocket');
+    if (unixsocket !== '') {
+      try {
+        fs.unlinkSync(unixsocket);
+      } catch {
+        /* gone */
+      }
+    }
+    this.log.close();
+  }
+
+  // ---------------------------------------------------------------- connections
+
+  private accept(socket: net.Socket): void {
+    if (this.clients.size >= this.config.int('maxclients')) {
+      this.stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    const remote = socket.remoteAddress ?? '';
+    if (this.config.bool('protected-mode') && this.config.string('requirepass') === '' && !isLoopback(remote) && socket.remoteFamily !== undefined && !this.explicitBind()) {
+      socket.end(PROTECTED_MODE_ERROR);
+      return;
+    }
+    const client = new Client(this.nextClientId++, socket);
+    client.authenticated = this.config.string('requirepass') === '';
+    this.clients.set(client.id, client);
+    this.stats.connectionsReceived++;
+    socket.setNoDelay(true);
+    const keepalive = this.config.int('tcp-keepalive');
+    if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
+    socket.on('data', (chunk: Buffer) => this.onData(client, chunk));
+    socket.on('error', () => this.dropClient(client));
+    socket.on('close', () => this.dropClient(client));
+  }
+
+  private explicitBind(): boolean {
+    const bind = this.config.string('bind');
+    return bind !== '* -::*' && bind !== '';
+  }
+
+  dropClient(client: Client): void {
+    if (client.closed) return;
+    client.closed = true;
+    this.clients.delete(client.id);
+    this.stalled.delete(client);
+    this.touched.delete(client);
+    this.forgetBlocked(client);
+    if (client.tx !== null) this.watchers.unwatchAll(client, client.tx);
+    forgetSubscriber(this, client);
+    client.socket.destroy();
+  }
+
+  /** Closes a client once its queued replies are written (QUIT, protocol errors, CLIENT KILL). */
+  closeAfterReply(client: Client): void {
+    client.closeAfterReply = true;
+    this.touched.add(client);
+  }
+
+  private onData(client: Client, chunk: Buffer): void {
+    if (client.closed) return;
+    this.stats.netInputBytes += chunk.length;
+    client.lastInteraction = Date.now();
+    if (client.inputStart === client.inputEnd) {
+      client.input = chunk;
+      client.inputStart = 0;
+      client.inputEnd = chunk.length;
+    } else {
+      const pending = client.inputEnd - client.inputStart;
+      if (client.input.length - client.inputEnd >= chunk.length && client.input !== chunk) {
+        chunk.copy(client.input, client.inputEnd);
+      } else {
+        const next = Buffer.allocUnsafe(Math.max(pending + chunk.length, pending * 2));
+        client.input.copy(next, 0, client.inputStart, client.inputEnd);
+        chunk.copy(next, pending);
+        client.input = next;
+        client.inputStart = 0;
+        client.inputEnd = pending;
+      }
+      client.inputEnd += chunk.length;
+    }
+    const limit = this.config.int('client-query-buffer-limit');
+    if (client.inputEnd - client.inputStart > limit) {
+      this.log.warning(`Closing client that reached max query buffer length: id=${client.id} addr=${client.addr}`);
+      this.dropClient(client);
+      return;
+    }
+    if (client.needUntil > client.inputEnd || client.stalled) return;
+    this.processInput(client);
+    this.endBatch();
+  }
+
+  /** Parses and runs every complete command of the client's input. */
+  processInput(client: Client): void {
+    const maxBulk = this.config.int('proto-max-bulk-len');
+    while (!client.closed && !client.closeAfterReply && client.inputStart < client.inputEnd) {
+      if (this.isPaused(client)) {
+        this.stall(client);
+        return;
+      }
+      const out = this.parseOut;
+      parseRequests(client.input, client.inputStart, client.inputEnd, out, maxBulk);
+      const count = out[0];
+      const consumed = out[1];
+      const error = out[2];
+      if (error === 8) {
+        this.parseOut = new Uint32Array(Math.max(out[3] + 16, this.parseOut.length * 2));
+        continue;
+      }
+      let w = 4;
+      for (let k = 0; k < count; k++) {
+        const argc = out[w];
+        this.args.reset(client.input, out, w + 1, argc);
+        if (!this.dispatch(client, this.args)) {
+          // Paused for writes: this command and the rest wait, re-encoded ahead of the unparsed input.
+          this.requeue(client, out, w, count - k, consumed);
+          this.stall(client);
+          return;
+        }
+        w += 1 + argc * 2;
+        if (client.closed) return;
+        if (client.blockedOn !== null) {
+          // A blocking command is waiting: nothing after it runs until it is answered.
+          this.requeue(client, out, w, count - k - 1, consumed);
+          client.stalled = true;
+          return;
+        }
+        if (client.closeAfterReply) {
+          // QUIT (or a kill): nothing after it runs, as in Redis.
+          client.inputStart = client.inputEnd = 0;
+          client.input = EMPTY;
+          return;
+        }
+      }
+      client.inputStart = consumed;
+      if (error !== 0) {
+        const text = protocolErrorText(error, out[3]);
+        this.log.verbose(`Protocol error (${text}) from client: id=${client.id} addr=${client.addr}`);
+        this.scratch.clear();
+        this.scratch.error(`ERR ${text}`);
+        this.stats.countError('ERR');
+        this.deliverInline(client, this.scratch.buf, 0, this.scratch.pos);
+        this.closeAfterReply(client);
+        return;
+      }
+      if (count === 0) {
+        client.needUntil = out[3];
+        break;
+      }
+    }
+    client.needUntil = 0;
+    if (client.inputStart === client.inputEnd) {
+      client.inputStart = client.inputEnd = 0;
+      client.input = EMPTY;
+    }
+  }
+
+  /** CLIENT PAUSE ALL in force: nothing is parsed until it ends. */
+  private isPaused(client: Client): boolean {
+    if (this.pausedUntil === 0) return false;
+    if (Date.now() >= this.pausedUntil) {
+      this.pausedUntil = 0;
+      return false;
+    }
+    void client;
+    return !this.pauseWritesOnly;
+  }
+
+  /** enable-debug-command: 'yes', or 'local' for loopback and unix socket connections. */
+  private protectedAllowed(client: Client): boolean {
+    const mode = this.config.string('enable-debug-command');
+    return mode === 'yes' || (mode === 'local' && isLoopback(client.socket.remoteAddress ?? ''));
+  }
+
+  /** CLIENT PAUSE WRITE in force and `spec` may write: the command waits. */
+  private isWritePaused(spec: CommandSpec): boolean {
+    if (this.pausedUntil === 0 || !this.pauseWritesOnly) return false;
+    if (Date.now() >= this.pausedUntil) {
+      this.pausedUntil = 0;
+      return false;
+    }
+    return spec.flags.includes('write') || spec.flags.includes('may_replicate');
+  }
+
+  /** CLIENT UNPAUSE. */
+  unpause(): void {
+    this.pausedUntil = 0;
+    this.pauseWritesOnly = false;
+    if (this.stalled.size > 0) setImmediate(() => this.resumeStalled());
+  }
+
+  /**
+   * Puts `n` parsed commands (from word `w` of `out`) back in front of the client's unparsed input
+   * (from `consumed`), as RESP. Rare path: only a write pause stops a batch midway.
+   */
+  private requeue(client: Client, out: Uint32Array, w: number, n: number, consumed: number): void {
+    const parts: Buffer[] = [];
+    for (let k = 0; k < n; k++) {
+      const argc = out[w];
+      parts.push(Buffer.from(`*${argc}\r\n`));
+      for (let i = 0; i < argc; i++) {
+        const off = out[w + 1 + 2 * i];
+        const len = out[w + 2 + 2 * i];
+        parts.push(Buffer.from(`$${len}\r\n`), Buffer.from(client.input.subarray(off, off + len)), CRLF);
+      }
+      w += 1 + argc * 2;
+    }
+    parts.push(Buffer.from(client.input.subarray(consumed, client.inputEnd)));
+    client.input = Buffer.concat(parts);
+    client.inputStart = 0;
+    client.inputEnd = client.input.length;
+  }
+
+  private stall(client: Client): void {
+    client.stalled = true;
+    this.stalled.add(client);
+  }
+
+  /** Runs or enqueues one command; false when a write pause holds it back (nothing was done). */
+  private dispatch(client: Client, args: Args): boolean {
+    const spec = this.table.lookup(args);
+    if (spec === undefined) {
+      this.rejectInline(client, unknownCommand(args.text(0), collectArgs(args)), null);
+      return true;
+    }
+    let target: CommandSpec = spec;
+    if (spec.subcommands && spec.subcommands.length > 0 && (args.argc >= 2 || !this.table.arityOk(spec, args.argc))) {
+      // A container with no subcommand runs itself when its arity allows (bare COMMAND lists all).
+      if (args.argc < 2) {
+        this.rejectInline(client, WRONG_ARITY(spec.name), spec);
+        return true;
+      }
+      const sub = this.table.lookupSubcommand(spec, args);
+      if (sub === undefined) {
+        this.rejectInline(client, unknownSubcommand(args.text(1), spec.name), null);
+        return true;
+      }
+      target = sub;
+    }
+    if (!this.table.arityOk(target, args.argc)) {
+      this.rejectInline(client, WRONG_ARITY(target.name), target);
+      return true;
+    }
+    if (!client.authenticated && !target.flags.includes('no_auth')) {
+      this.rejectInline(client, 'NOAUTH Authentication required.', target);
+      return true;
+    }
+    const impl = this.impls[target.id] ?? this.impls[spec.id];
+    if (impl === undefined) {
+      this.rejectInline(client, unknownCommand(args.text(0), collectArgs(args)), null);
+      return true;
+    }
+    if (target.flags.includes('protected') && !this.protectedAllowed(client)) {
+      this.rejectInline(client, PROTECTED_COMMAND(target.name.split('|')[0].toUpperCase()), target);
+      return true;
+    }
+    if (client.pubsub !== null) {
+      const denied = subscribedModeError(client, target);
+      if (denied !== null) {
+        this.rejectInline(client, denied, target);
+        return true;
+      }
+    }
+    const tx = client.tx;
+    if (tx !== null && tx.queue !== null && !NOT_IN_MULTI_COMMANDS.has(target.parent ? target.parent.name : target.name)) {
+      if (target.flags.includes('no_multi')) {
+        this.rejectInline(client, 'ERR Command not allowed inside a transaction', target);
+        return true;
+      }
+      tx.queue.push({ spec: target, impl, args: ownedCopy(args) });
+      this.scratch.clear();
+      this.scratch.simple('QUEUED');
+      this.deliverInline(client, this.scratch.buf, 0, this.scratch.pos);
+      return true;
+    }
+    if (this.isWritePaused(target)) return false;
+    client.lastCommand = target.name;
+    client.commands++;
+    this.stats.commandsProcessed++;
+    const route = routeOf(impl, args);
+    if (route === 'main') {
+      const run = typeof impl.route === 'function' ? (impl as { main: import('../commands/handler.js').MainHandler }).main : (impl.run as import('../commands/handler.js').MainHandler);
+      this.runMain(client, target, run);
+      return true;
+    }
+    const run = impl.run as ShardHandler;
+    if (this.isBlocking[target.id] === 1) {
+      const b = new BlockedCommand(client, target, run, args, this.reserveSlot(client), Date.now());
+      b.keys = this.blockedKeyNames(b);
+      client.blockedOn = b;
+      this.firstTries.add(b);
+      this.attempt(b);
+      return true;
+    }
+    const db = client.db;
+    if (this.workers === null) this.runInline(client, target, run, db);
+    else this.dispatchToWorkers(client, target, run, route, args, db);
+    if (this.isWrite[target.id] === 1 && (this.blocked.size > 0 || this.firstTries.size > 0)) this.wakeFor(target, args, db);
+    return true;
+  }
+
+  private runMain(client: Client, spec: CommandSpec, run: import('../commands/handler.js').MainHandler): void {
+    const ctx = this.mainCtx;
+    ctx.args.reset(this.args.buf, this.args.words, this.args.base, this.args.argc);
+    ctx.db = client.db;
+    ctx.now = Date.now();
+    ctx.spec = spec;
+    const reply = this.scratch;
+    reply.clear();
+    reply.resp = client.resp;
+    ctx.reply = reply;
+    const start = performance.now();
+    try {
+      run(ctx, client, this);
+    } catch (err) {
+      reply.clear();
+      reply.error(`ERR internal error: ${(err as Error).message}`);
+      this.log.warning(`command ${spec.name} failed: ${(err as Error).stack}`);
+    }
+    const usec = Math.round((performance.now() - start) * 1000);
+    this.mainStats.record(spec.id, usec);
+    this.afterCommand(client, spec, ctx.args, usec);
+    this.finishInline(client, spec);
+    if (this.wakeAllAfterMain) {
+      this.wakeAllAfterMain = false;
+      for (const b of this.blocked.everyone()) this.wake(b);
+    }
+  }
+
+  /** Per-command hooks with the command's duration: latency histograms and monitor, slowlog. */
+  private afterCommand(client: Client, spec: CommandSpec, args: Args | null, usec: number): void {
+    recordCommandLatency(this, spec, usec);
+    if (args !== null) recordSlow(this, client, args, usec);
+  }
+
+  private runInline(client: Client, spec: CommandSpec, run: ShardHandler, db: number): void {
+    const ctx = this.mainCtx;
+    ctx.args.reset(this.args.buf, this.args.words, this.args.base, this.args.argc);
+    ctx.db = db;
+    ctx.spec = spec;
+    const reply = this.scratch;
+    reply.clear();
+    reply.resp = client.resp;
+    ctx.reply = reply;
+    const usec = execute(ctx, spec.id, run, this.mainStats);
+    if (ctx.dirty > 0 && this.watchers.size > 0) this.touchWatched(spec, ctx.args, db);
+    this.afterCommand(client, spec, ctx.args, usec);
+    this.finishInline(client, spec);
+  }
+
+  private finishInline(client: Client, spec: CommandSpec): void {
+    const r = this.scratch;
+    if (r.pos > 0 && r.buf[0] === 45) this.countFailure(r.buf, 0, r.pos, spec);
+    this.deliverInline(client, r.buf, 0, r.pos);
+  }
+
+  private rejectInline(client: Client, message: string, spec: CommandSpec | null): void {
+    if (client.tx !== null && client.tx.queue !== null) client.tx.aborted = true;
+    if (spec !== null && spec.name === 'exec') {
+      // Redis's execCommandAbort: a rejected EXEC also discards the transaction.
+      this.discardTransaction(client);
+      message = `EXECABORT Transaction discarded because of: ${message.startsWith('ERR ') ? message.slice(4) : message}`;
+    }
+    this.scratch.clear();
+    this.scratch.resp = client.resp;
+    this.scratch.error(message);
+    this.stats.countError(this.scratch.lastErrorCode);
+    if (spec) this.stats.rejected(spec.name);
+    this.deliverInline(client, this.scratch.buf, 0, this.scratch.pos);
+  }
+
+  private countFailure(bytes: Uint8Array, start: number, end: number, spec: CommandSpec | null): void {
+    let sp = start + 1;
+    while (sp < end && bytes[sp] !== 32 && bytes[sp] !== 13) sp++;
+    this.stats.countError(Buffer.from(bytes.buffer, bytes.byteOffset + start + 1, sp - start - 1).toString('latin1'));
+    if (spec) this.stats.failed(spec.name);
+  }
+
+  // ---------------------------------------------------------------- workers
+
+  /**
+   * Runs a keyed or whole-keyspace command on the workers: enqueued to the one worker owning all its
+   * keys, or run here with every involved worker held. `attempt` is set for a blocking command's try,
+   * whose reply goes to attemptDone instead of a fresh output slot.
+   */
+  private dispatchToWorkers(client: Client, spec: CommandSpec, run: ShardHandler, route: 'keys' | 'all', args: Args, db: number, attempt: BlockedCommand | null = null): void {
+    const pool = this.workers!;
+    while (this.inflightCount >= INFLIGHT_SLOTS - 1) pool.drain();
+    let worker = -1;
+    let multi = route === 'all';
+    let n = 0;
+    if (!multi) {
+      if (this.keyIdx.length < args.argc) this.keyIdx = new Int32Array(args.argc * 2);
+      n = keyPositions(spec, args, this.keyIdx);
+      // Arguments that do not fit the key specs: the handler replies with the error, but it may
+      // still look at any argument as a key, so every shard is held.
+      if (n < 0) multi = true;
+      for (let k = 0; k < n; k++) {
+        const w = pool.workerOfShard(this.slotToShard[slotOf(args, this.keyIdx[k])]);
+        if (worker === -1) worker = w;
+        else if (worker !== w) multi = true;
+      }
+      if (worker === -1) worker = 0;
+    }
+    if (!multi) {
+      const reqId = this.nextReqId;
+      this.nextReqId = (reqId + 1) & 0x7fffffff || 1;
+      const idx = reqId & (INFLIGHT_SLOTS - 1);
+      this.inflightClient[idx] = client;
+      this.inflightSlot[idx] = attempt === null ? this.reserveSlot(client) : ATTEMPT;
+      this.inflightSpec[idx] = spec.id;
+      this.inflightWatch[idx] = this.watchers.size > 0 ? this.watchedNamesOf(spec, args, db) : undefined;
+      this.inflightCount++;
+      pool.send(worker, reqId, attempt !== null && attempt.parked ? client.resp | RETRY_RESP_BIT : client.resp, db, spec.id, args);
+      return;
+    }
+    // Several workers: hold them all, then run here with their shards to ourselves.
+    const ws: number[] = [];
+    if (route === 'all' || n < 0) for (let w = 0; w < pool.links.length; w++) ws.push(w);
+    else {
+      for (let k = 0; k < n; k++) {
+        const w = pool.workerOfShard(this.slotToShard[slotOf(args, this.keyIdx[k])]);
+        if (!ws.includes(w)) ws.push(w);
+      }
+    }
+    const slot = attempt === null ? this.reserveSlot(client) : ATTEMPT;
+    const hold = pool.hold(ws);
+    for (const s of this.shards) s.arena.refresh();
+    const ctx = this.mainCtx;
+    ctx.args.reset(args.buf, args.words, args.base, args.argc);
+    ctx.db = db;
+    ctx.spec = spec;
+    ctx.blockedRetry = attempt !== null && attempt.parked;
+    const reply = this.scratch;
+    reply.clear();
+    reply.resp = client.resp;
+    ctx.reply = reply;
+    const usec = execute(ctx, spec.id, run, this.mainStats);
+    ctx.blockedRetry = false;
+    pool.release(hold);
+    if (ctx.dirty > 0 && this.watchers.size > 0) this.touchWatched(spec, args, db);
+    this.afterCommand(client, spec, ctx.args, usec);
+    if (reply.pos > 0 && reply.buf[0] === 45) this.countFailure(reply.buf, 0, reply.pos, spec);
+    if (attempt !== null) this.attemptDone(attempt, reply.buf, 0, reply.pos);
+    else this.fillSlot(client, slot, reply.buf, 0, reply.pos);
+  }
+
+  // ---------------------------------------------------------------- transactions (transaction.ts)
+
+  /** MULTI. */
+  multi(client: Client, reply: Reply): void {
+    const tx = (client.tx ??= new TransactionState());
+    if (tx.queue !== null) {
+      reply.error('ERR MULTI calls can not be nested');
+      return;
+    }
+    tx.queue = [];
+    tx.aborted = false;
+    reply.ok();
+  }
+
+  /** DISCARD (and RESET, which ignores the reply). */
+  discardTransaction(client: Client, reply: Reply | null = null): void {
+    const tx = client.tx;
+    if (tx === null || tx.queue === null) {
+      reply?.error('ERR DISCARD without MULTI');
+      return;
+    }
+    tx.queue = null;
+    tx.aborted = false;
+    this.watchers.unwatchAll(client, tx);
+    reply?.ok();
+  }
+
+  /** WATCH key [key ...]. */
+  watch(client: Client, args: Args, reply: Reply): void {
+    const tx = (client.tx ??= new TransactionState());
+    if (tx.queue !== null) {
+      reply.error('ERR WATCH inside MULTI is not allowed');
+      return;
+    }
+    for (let i = 1; i < args.argc; i++) {
+      const key = args.copy(i);
+      this.watchers.watch(client, tx, keyName(client.db, key, 0, key.length), client.db, key);
+    }
+    reply.ok();
+  }
+
+  /** UNWATCH. */
+  unwatch(client: Client, reply: Reply): void {
+    if (client.tx !== null) this.watchers.unwatchAll(client, client.tx);
+    reply.ok();
+  }
+
+  /**
+   * EXEC: runs the queued commands with every worker held and answers one array; the null array
+   * when a watched key changed, EXECABORT when a command failed to queue.
+   */
+  exec(client: Client, reply: Reply): void {
+    const tx = client.tx;
+    if (tx === null || tx.queue === null) {
+      reply.error('ERR EXEC without MULTI');
+      return;
+    }
+    const queue = tx.queue;
+    tx.queue = null;
+    if (tx.aborted) {
+      tx.aborted = false;
+      this.watchers.unwatchAll(client, tx);
+      reply.error(EXECABORT);
+      return;
+    }
+    const pool = this.workers;
+    let hold = -1;
+    if (pool !== null) {
+      const all: number[] = [];
+      for (let w = 0; w < pool.links.length; w++) all.push(w);
+      hold = pool.hold(all);
+      // Replies the workers wrote before parking may mark watched keys.
+      pool.drain();
+      for (const s of this.shards) s.arena.refresh();
+    }
+    const now = Date.now();
+    if (!tx.dirty) {
+      for (const { db, key } of tx.watched.values()) {
+        const ks = this.shards[this.slotToShard[keySlotOf(key, 0, key.length)]];
+        const e = ks.find(db, key, 0, key.length);
+        const at = e === 0 ? 0 : ks.expireOf(e);
+        if (at !== 0 && at <= now) tx.dirty = true;
+      }
+    }
+    const dirty = tx.dirty;
+    this.watchers.unwatchAll(client, tx);
+    if (dirty) {
+      if (pool !== null) pool.release(hold);
+      reply.nullArray();
+      return;
+    }
+    reply.arrayLen(queue.length);
+    const ctx = this.txCtx;
+    ctx.reply = reply;
+    let wrote = false;
+    for (const q of queue) {
+      const spec = q.spec;
+      const impl = q.impl;
+      ctx.args.reset(q.args.buf, q.args.words, q.args.base, q.args.argc);
+      ctx.db = client.db;
+      ctx.spec = spec;
+      const mark = reply.pos;
+      const route = routeOf(impl, ctx.args);
+      if (route === 'main') {
+        const run = typeof impl.route === 'function' ? (impl as { main: MainHandler }).main : (impl.run as MainHandler);
+        ctx.now = Date.now();
+        ctx.dirty = 0;
+        const start = performance.now();
+        try {
+          run(ctx, client, this);
+        } catch (err) {
+          reply.pos = mark;
+          reply.error(`ERR internal error: ${(err as Error).message}`);
+        }
+        this.mainStats.record(spec.id, Math.round((performance.now() - start) * 1000));
+      } else {
+        const db = ctx.db;
+        execute(ctx, spec.id, impl.run as ShardHandler, this.mainStats);
+        // A blocking command inside MULTI does not block: nothing to serve is the null array.
+        if (reply.pos === mark) reply.nullArray();
+        if (ctx.dirty > 0) {
+          if (this.watchers.size > 0) this.touchWatched(spec, ctx.args, db);
+          if (this.isWrite[spec.id] === 1) wrote = true;
+        }
+      }
+      if (reply.buf[mark] === 45) this.countFailure(reply.buf, mark, reply.pos, spec);
+      this.stats.commandsProcessed++;
+    }
+    if (pool !== null) pool.release(hold);
+    if (wrote && this.blocked.size > 0) this.wakeAllAfterMain = true;
+  }
+
+  /** Marks clients watching a key that command `spec` (which changed data) names. */
+  private touchWatched(spec: CommandSpec, args: Args, db: number): void {
+    const names = this.watchedNamesOf(spec, args, db);
+    if (names === undefined) return;
+    for (const name of names) {
+      if (name === '') this.watchers.touchAll();
+      else this.watchers.touch(name);
+    }
+  }
+
+  /** The watched key names among a command's keys ('' = all: keys it cannot name), or undefined. */
+  private watchedNamesOf(spec: CommandSpec, args: Args, db: number): string[] | undefined {
+    if (wakesEveryone(spec) || routeOfSpec(this.impls[spec.id]) === 'all') return [''];
+    if (this.keyIdx.length < args.argc) this.keyIdx = new Int32Array(args.argc * 2);
+    const n = keyPositions(spec, args, this.keyIdx);
+    let out: string[] | undefined;
+    for (let k = 0; k < n; k++) {
+      const i = this.keyIdx[k];
+      const name = keyName(db, args.buf, args.offset(i), args.length(i));
+      if (this.watchers.has(name)) (out ??= []).push(name);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- blocking commands (blocking.ts)
+
+  /** Runs (or enqueues) one try of a blocking command; its reply comes to attemptDone. */
+  private attempt(b: BlockedCommand): void {
+    b.retrying = true;
+    b.rewake = false;
+    const client = b.client;
+    const args = this.blockArgs.reset(b.buf, b.words, 0, b.argc);
+    if (this.workers !== null) {
+      this.dispatchToWorkers(client, b.spec, b.run, 'keys', args, b.db, b);
+      return;
+    }
+    const ctx = this.mainCtx;
+    ctx.args.reset(b.buf, b.words, 0, b.argc);
+    ctx.db = b.db;
+    ctx.spec = b.spec;
+    ctx.blockedRetry = b.parked;
+    const reply = this.scratch;
+    reply.clear();
+    reply.resp = client.resp;
+    ctx.reply = reply;
+    const usec = execute(ctx, b.spec.id, b.run, this.mainStats);
+    if (ctx.dirty > 0 && this.watchers.size > 0) this.touchWatched(b.spec, ctx.args, b.db);
+    ctx.blockedRetry = false;
+    this.afterCommand(client, b.spec, ctx.args, usec);
+    if (reply.pos > 0 && reply.buf[0] === 45) this.countFailure(reply.buf, 0, reply.pos, b.spec);
+    this.attemptDone(b, reply.buf, 0, reply.pos);
+  }
+
+  /** A try's reply: an answer ends the block; no reply parks (or keeps parked) the client. */
+  private attemptDone(b: BlockedCommand, bytes: Uint8Array, start: number, end: number): void {
+    b.retrying = false;
+    this.firstTries.delete(b);
+    const client = b.client;
+    if (client.closed || client.blockedOn !== b) return;
+    if (end > start && bytes[start] === ARGS_REWRITE) {
+      b.replaceArgs(bytes, start, end);
+      end = start;
+    }
+    if (end > start) {
+      this.blocked.remove(b);
+      client.blockedOn = null;
+      this.fillSlot(client, b.slot, bytes, start, end);
+      this.resumeAfterBlock(client);
+      // What it wrote (BLMOVE's push) may serve others.
+      if (this.blocked.size > 0 || this.firstTries.size > 0) this.wakeFor(b.spec, this.blockArgs.reset(b.buf, b.words, 0, b.argc), b.db);
+      return;
+    }
+    if (!b.parked) this.park(b);
+    if (b.ending !== BlockEnd.None) this.endBlock(b, b.ending);
+    else if (b.rewake) this.attempt(b);
+  }
+
+  /** Names (keyName) of the keys a blocking command waits on. */
+  private blockedKeyNames(b: BlockedCommand): string[] {
+    const args = this.blockArgs.reset(b.buf, b.words, 0, b.argc);
+    if (this.keyIdx.length < args.argc) this.keyIdx = new Int32Array(args.argc * 2);
+    const n = keyPositions(b.spec, args, this.keyIdx);
+    const keys: string[] = [];
+    for (let k = 0; k < n; k++) keys.push(keyName(b.db, b.buf, args.offset(this.keyIdx[k]), args.length(this.keyIdx[k])));
+    return keys;
+  }
+
+  private park(b: BlockedCommand): void {
+    this.blocked.add(b);
+    if (b.deadline > 0) this.armBlockTimer(b);
+  }
+
+  /** setTimeout takes at most 2^31-1 ms (longer fires at once): longer timeouts re-arm on the way. */
+  private armBlockTimer(b: BlockedCommand): void {
+    b.timer = setTimeout(() => this.onBlockTimeout(b), Math.min(MAX_TIMER_MS, Math.max(0, b.deadline - Date.now())));
+    b.timer.unref();
+  }
+
+  private onBlockTimeout(b: BlockedCommand): void {
+    b.timer = null;
+    if (!b.parked) return;
+    if (Date.now() < b.deadline) {
+      this.armBlockTimer(b);
+      return;
+    }
+    if (b.retrying) b.ending = BlockEnd.Timeout;
+    else {
+      this.endBlock(b, BlockEnd.Timeout);
+      this.endBatch();
+    }
+  }
+
+  /** Answers a parked command as timed out (null array) or unblocked with an error. */
+  private endBlock(b: BlockedCommand, how: BlockEnd): void {
+    const client = b.client;
+    this.blocked.remove(b);
+    client.blockedOn = null;
+    // Not this.scratch: CLIENT UNBLOCK gets here while its own reply is being written there.
+    const r = this.endReply;
+    r.clear();
+    r.resp = client.resp;
+    if (how === BlockEnd.Error) {
+      r.error(UNBLOCKED_ERROR);
+      this.stats.countError('UNBLOCKED');
+    } else r.nullArray();
+    this.fillSlot(client, b.slot, r.buf, 0, r.pos);
+    this.resumeAfterBlock(client);
+  }
+
+  private resumeAfterBlock(client: Client): void {
+    client.stalled = false;
+    if (client.inputStart < client.inputEnd) {
+      this.stalled.add(client);
+      setImmediate(() => this.resumeStalled());
+    }
+  }
+
+  /** After a write: retries every parked command waiting on a key it names (or on any key). */
+  private wakeFor(spec: CommandSpec, args: Args, db: number): void {
+    if (wakesEveryone(spec)) {
+      for (const b of this.firstTries) b.rewake = true;
+      for (const b of this.blocked.everyone()) this.wake(b);
+      return;
+    }
+    const idx = new Int32Array(args.argc);
+    const n = keyPositions(spec, args, idx);
+    if (n <= 0) return;
+    const names: string[] = [];
+    for (let k = 0; k < n; k++) names.push(keyName(db, args.buf, args.offset(idx[k]), args.length(idx[k])));
+    // A first try still on a worker ran before this write: it tries again when it comes back empty.
+    for (const b of this.firstTries) if (names.some((name) => b.keys.includes(name))) b.rewake = true;
+    for (const name of names) {
+      const waiting = this.blocked.waitingOn(name);
+      if (waiting !== undefined) for (const b of waiting) this.wake(b);
+    }
+  }
+
+  private wake(b: BlockedCommand): void {
+    if (!b.parked) return;
+    if (b.retrying) b.rewake = true;
+    else this.attempt(b);
+  }
+
+  private forgetBlocked(client: Client): void {
+    const b = client.blockedOn;
+    if (b === null) return;
+    this.firstTries.delete(b);
+    this.blocked.remove(b);
+    client.blockedOn = null;
+  }
+
+  /** CLIENT UNBLOCK: true when the client was parked in a blocking command. */
+  unblockClient(id: number, withError: boolean): boolean {
+    const b = this.clients.get(id)?.blockedOn;
+    if (b === undefined || b === null || !b.parked) return false;
+    const how = withError ? BlockEnd.Error : BlockEnd.Timeout;
+    if (b.retrying) b.ending = how;
+    else this.endBlock(b, how);
+    return true;
+  }
+
+  private reserveSlot(client: Client): number {
+    const discard = this.consumeReplyMode(client);
+    client.queue.push(discard ? DISCARD : null);
+    client.inFlight++;
+    return client.queue.length - 1;
+  }
+
+  /** ReplySink: a reply from a worker. Hot path. */
+  deliver(reqId: number, usec: number, bytes: Uint8Array, start: number, end: number, slowArgs: Args | null, dirty: boolean): void {
+    const idx = reqId & (INFLIGHT_SLOTS - 1);
+    const client = this.inflightClient[idx];
+    this.inflightClient[idx] = undefined;
+    this.inflightCount--;
+    const watched = this.inflightWatch[idx];
+    if (watched !== undefined) {
+      this.inflightWatch[idx] = undefined;
+      if (dirty) for (const name of watched) name === '' ? this.watchers.touchAll() : this.watchers.touch(name);
+    }
+    if (client === undefined) return;
+    const spec = this.table.specs[this.inflightSpec[idx]];
+    this.afterCommand(client, spec, slowArgs, usec);
+    if (end > start && bytes[start] === 45) this.countFailure(bytes, start, end, spec);
+    const slot = this.inflightSlot[idx];
+    if (slot === ATTEMPT) {
+      if (client.blockedOn !== null) this.attemptDone(client.blockedOn, bytes, start, end);
+      return;
+    }
+    this.fillSlot(client, slot, bytes, start, end);
+  }
+
+  private fillSlot(client: Client, slot: number, bytes: Uint8Array, start: number, end: number): void {
+    client.inFlight--;
+    if (client.closed) return;
+    const q = client.queue;
+    if (slot === client.queueHead) {
+      if (q[slot] !== DISCARD) this.appendOutput(client, bytes, start, end);
+      q[slot] = null;
+      client.queueHead++;
+      while (client.queueHead < q.length) {
+        const next = q[client.queueHead];
+        if (next === null || next === DISCARD) break;
+        this.appendOutput(client, next, 0, next.length);
+        q[client.queueHead] = null;
+        client.queueHead++;
+      }
+      if (client.queueHead === q.length) {
+        q.length = 0;
+        client.queueHead = 0;
+      }
+    } else if (q[slot] !== DISCARD) {
+      q[slot] = bytes.slice(start, end);
+    } else {
+      q[slot] = EMPTY;
+    }
+    this.touched.add(client);
+  }
+
+  /** A reply produced on the main thread, in order behind any still executing. */
+  private deliverInline(client: Client, bytes: Uint8Array, start: number, end: number): void {
+    const discard = this.consumeReplyMode(client);
+    if (client.ordered) {
+      if (!discard) this.appendOutput(client, bytes, start, end);
+    } else {
+      client.queue.push(discard ? DISCARD : bytes.slice(start, end));
+    }
+    this.touched.add(client);
+  }
+
+  /** Output that answers no request (a pub/sub message): after every reply already queued for the client. */
+  pushOutput(client: Client, bytes: Uint8Array, start: number, end: number): void {
+    if (client.replyMode === ReplyMode.Off) return;
+    if (client.ordered) this.appendOutput(client, bytes, start, end);
+    else client.queue.push(bytes.slice(start, end));
+    this.touched.add(client);
+  }
+
+  private consumeReplyMode(client: Client): boolean {
+    if (client.replyMode === ReplyMode.Off) return true;
+    if (client.skipReplies > 0) {
+      client.skipReplies--;
+      return true;
+    }
+    return false;
+  }
+
+  private appendOutput(client: Client, bytes: Uint8Array, start: number, end: number): void {
+    client.output.append(bytes, start, end);
+    this.stats.netOutputBytes += end - start;
+  }
+
+  /** End of a batch: collect quick replies, write each touched client's output once, then sleep on the rings. */
+  endBatch(): void {
+    const pool = this.workers;
+    if (pool) pool.spin(0.03);
+    for (const client of this.touched) {
+      if (client.closed) continue;
+      client.output.flush(client.socket);
+      if (client.closeAfterReply && client.inFlight === 0) {
+        client.socket.end();
+        this.dropClientSoon(client);
+      }
+    }
+    this.touched.clear();
+    if (pool && pool.inFlight() > 0) pool.arm(this.onWorkerWake);
+    // Stalled clients wait for the pause to end (cron or CLIENT UNPAUSE resumes them); others
+    // (a client stalled behind its own in-flight input) retry on the next turn.
+    if (this.stalled.size > 0 && this.pausedUntil === 0) setImmediate(() => this.resumeStalled());
+  }
+
+  private readonly onWorkerWake = (): void => {
+    if (this.workers!.drain() > 0 || this.touched.size > 0) this.endBatch();
+    else if (this.workers!.inFlight() > 0) this.workers!.arm(this.onWorkerWake);
+  };
+
+  private dropClientSoon(client: Client): void {
+    client.closed = true;
+    client.socket.on('error', () => undefined);
+    this.clients.delete(client.id);
+    this.stalled.delete(client);
+    forgetSubscriber(this, client);
+  }
+
+  private resumeStalled(): void {
+    if (this.stalled.size === 0) return;
+    const list = [...this.stalled];
+    this.stalled.clear();
+    for (const client of list) {
+      client.stalled = false;
+      if (!client.closed) this.processInput(client);
+    }
+    this.endBatch();
+  }
+
+  // ---------------------------------------------------------------- periodic work and settings
+
+  private serverCron(): void {
+    const now = Date.now();
+    if (this.expiry) this.expiry.maybeRun(now);
+    this.stats.sample(now);
+    const timeout = this.config.int('timeout');
+    if (timeout > 0) {
+      for (const c of this.clients.values()) {
+        if (c.inFlight === 0 && now - c.lastInteraction > timeout * 1000) this.dropClient(c);
+      }
+    }
+    if (this.pausedUntil !== 0 && now >= this.pausedUntil) {
+      this.pausedUntil = 0;
+      this.resumeStalled();
+    }
+  }
+
+  private applySettings(): void {
+    const s = this.settings;
+    const c = this.config;
+    if (s.get(Setting.Hz) === 0) s.set(Setting.ActiveExpire, 1);
+    s.set(Setting.MaxmemoryPolicy, MAXMEMORY_POLICIES.indexOf(c.string('maxmemory-policy') as (typeof MAXMEMORY_POLICIES)[number]));
+    s.set(Setting.LfuLogFactor, c.int('lfu-log-factor'));
+    s.set(Setting.LfuDecayTime, c.int('lfu-decay-time'));
+    s.set(Setting.Hz, c.int('hz'));
+    s.set(Setting.ActiveExpireEffort, c.int('active-expire-effort'));
+    s.set(Setting.MaxmemoryMiB, Math.ceil(c.int('maxmemory') / (1024 * 1024)));
+    const policy = c.string('maxmemory-policy');
+    s.set(Setting.SharedIntegers, c.int('maxmemory') === 0 || !(policy.endsWith('-lru') || policy.endsWith('-lfu')) ? 1 : 0);
+    s.set(Setting.ProtoMaxBulkLen, Math.min(0x7fffffff, c.int('proto-max-bulk-len')));
+    s.set(Setting.SetMaxIntsetEntries, Math.min(1 << 30, c.int('set-max-intset-entries')));
+    s.set(Setting.ListMaxListpackSize, c.int('list-max-listpack-size'));
+    s.set(Setting.ZsetMaxListpackEntries, Math.min(0x7fffffff, c.int('zset-max-listpack-entries')));
+    s.set(Setting.ZsetMaxListpackValue, Math.min(0x7fffffff, c.int('zset-max-listpack-value')));
+    s.set(Setting.HashMaxListpackEntries, Math.min(0x7fffffff, c.int('hash-max-listpack-entries')));
+    s.set(Setting.HashMaxListpackValue, Math.min(0x7fffffff, c.int('hash-max-listpack-value')));
+    s.set(Setting.HllSparseMaxBytes, Math.min(0x7fffffff, c.int('hll-sparse-max-bytes')));
+  }
+
+  private onConfigChange(name: string, value: ConfigValue): void {
+    void value;
+    this.applySettings();
+    if (name === 'hz' && this.cron) {
+      clearInterval(this.cron);
+      this.cron = setInterval(() => this.serverCron(), Math.max(1, Math.floor(1000 / Math.max(1, this.config.int('hz')))));
+      this.cron.unref();
+    }
+  }
+
+  /** All threads' counters, for INFO. */
+  allStats(): CommandStats[] {
+    return this.workers ? [this.mainStats, ...this.workers.stats] : [this.mainStats];
+  }
+
+  counter(c: Counter): number {
+    let n = 0;
+    for (const s of this.allStats()) n += s.counter(c);
+    return n;
+  }
+
+  /** CONFIG RESETSTAT. */
+  resetStats(): void {
+    for (const s of this.allStats()) s.reset();
+    this.stats.reset();
+  }
+
+  nextId(): number {
+    return this.nextClientId;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+const PROTECTED_COMMAND = (name: string) =>
+  `ERR ${name} command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`;
+const CRLF = Buffer.from('\r\n');
+const PROTECTED_MODE_ERROR =
+  '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command \'CONFIG SET protected-mode no\' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. 3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n';
+
+function isLoopback(addr: string): boolean {
+  return addr === '' || addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.');
+}
+
+/** A handler's fixed route, or null when it picks per call. */
+function routeOfSpec(impl: CommandImpl | undefined): string | null {
+  return impl === undefined || typeof impl.route === 'function' ? null : impl.route;
+}
+
+function slotOf(args: Args, i: number): number {
+  return keySlotOf(args.buf, args.offset(i), args.length(i));
+}
+
+import { keySlot as keySlotOf } from '../shard/slot.js';
+
+function collectArgs(args: Args): string[] {
+  const out: string[] = [];
+  let total = 0;
+  for (let i = 1; i < args.argc && total < 128; i++) {
+    const s = args.text(i);
+    out.push(s);
+    total += s.length + 3;
+  }
+  return out;
+}
+
+function randomHex(n: number): string {
+  let s = '';
+  while (s.length < n) s += Math.floor(Math.random() * 16).toString(16);
+  return s;
+}
+
+/** Measured on the 2-core machine this project is built on: see bench/ and README (Performance). */
+function defaultThreads(): number {
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  return cores <= 2 ? 0 : Math.min(cores - 1, 8);
+}
