@@ -124,16 +124,16 @@ export function popcount(u8: Uint8Array, u32: Uint32Array, start: number, n: num
   while (p < end && (p & 3) !== 0) count += BYTE_POPCOUNT[u8[p++]];
   let w = p >>> 2;
   const wordsEnd = end >>> 2 > w ? end >>> 2 : w;
+  // Eight words' per-byte counts (at most 64 per byte lane) are summed before one multiply folds them.
   for (; w + 8 <= wordsEnd; w += 8) {
-    count +=
-      popcount32(u32[w]) +
-      popcount32(u32[w + 1]) +
-      popcount32(u32[w + 2]) +
-      popcount32(u32[w + 3]) +
-      popcount32(u32[w + 4]) +
-      popcount32(u32[w + 5]) +
-      popcount32(u32[w + 6]) +
-      popcount32(u32[w + 7]);
+    let lanes = 0;
+    for (let k = w; k < w + 8; k++) {
+      let x = u32[k];
+      x = x - ((x >>> 1) & 0x55555555);
+      x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+      lanes += (x + (x >>> 4)) & 0x0f0f0f0f;
+    }
+    count += Math.imul(lanes, 0x01010101) >>> 24;
   }
   for (; w < wordsEnd; w++) count += popcount32(u32[w]);
   p = Math.max(p, w * 4);
@@ -428,6 +428,8 @@ const enum BitOp {
   Not,
 }
 
+/** Scratch for BITOP results up to this size is reused between commands. */
+const BITOP_KEEP_LIMIT = 1 << 20;
 let bitopBuf = new Uint8Array(64);
 
 /**
@@ -463,8 +465,10 @@ function bitop(ctx: ExecContext): void {
     maxLen = Math.max(maxLen, ks.valueWord(e));
   }
   if (maxLen > 0) {
-    if (bitopBuf.length < maxLen) bitopBuf = new Uint8Array(Math.max(maxLen, bitopBuf.length * 2));
-    const res = bitopBuf;
+    // The result is built apart (a source may be the destination); big scratch buffers are not kept.
+    let res = bitopBuf;
+    if (maxLen > BITOP_KEEP_LIMIT) res = new Uint8Array(maxLen);
+    else if (bitopBuf.length < maxLen) res = bitopBuf = new Uint8Array(Math.min(BITOP_KEEP_LIMIT, Math.max(maxLen, bitopBuf.length * 2)));
     for (let j = 3; j < a.argc; j++) {
       const ks = ctx.keyspaceFor(j);
       const e = ks.find(ctx.db, a.buf, a.offset(j), a.length(j));
