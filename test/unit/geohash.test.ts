@@ -22,6 +22,9 @@ import {
   formatFixed,
   formatDistance,
   formatCoordinate,
+  crSin,
+  crCos,
+  crAsin,
 } from '../../src/storage/geohash.js';
 
 // Values pinned from a real Redis 7.0.15 (GEOADD, ZRANGE WITHSCORES, GEOPOS, GEOHASH, GEODIST).
@@ -183,6 +186,34 @@ describe('distances', () => {
   it('is zero between a point and itself and symmetric', () => {
     expect(geoDistance(13, 38, 13, 38)).toBe(0);
     expect(geoDistance(13, 38, 15, 37)).toBe(geoDistance(15, 37, 13, 38));
+  });
+});
+
+describe('correctly rounded sin, cos, asin', () => {
+  // Arguments where V8's Math functions are an ulp away from glibc's (values from glibc 2.x libm).
+  const CASES: Array<[(x: number) => number, number, number]> = [
+    [crSin, 0.8392962638654144, 0.7441732179103783],
+    [crSin, -0.8679608919345516, -0.7630124778987362],
+    [crSin, 0.12677583503929202, 0.12643651525605404],
+    [crCos, 1.1117879581991446, 0.4430593350403837],
+    [crCos, -0.7837791176338507, 0.7082506921523287],
+    [crCos, 1.0744483325435832, 0.47621741208669915],
+    [crAsin, 0.6163877809773768, 0.6641471430890974],
+    [crAsin, 0.9597243376149174, 1.2860193649089913],
+    [crAsin, 0.5070946439913607, 0.5318105231873934],
+  ];
+  for (const [f, x, expected] of CASES) {
+    it(`${f.name}(${x}) rounds as glibc`, () => expect(f(x)).toBe(expected));
+  }
+
+  it('stays within an ulp of Math over the whole argument range', () => {
+    for (let x = -3.14; x <= 3.14; x += 0.0137) {
+      expect(Math.abs(crSin(x) - Math.sin(x))).toBeLessThanOrEqual(Math.abs(Math.sin(x)) * 2.3e-16);
+      expect(Math.abs(crCos(x) - Math.cos(x))).toBeLessThanOrEqual(Math.abs(Math.cos(x)) * 2.3e-16 + 1e-300);
+    }
+    for (let y = 0; y <= 1; y += 0.00731) expect(Math.abs(crAsin(y) - Math.asin(y))).toBeLessThanOrEqual(Math.asin(y) * 2.3e-16);
+    expect(crSin(0)).toBe(0);
+    expect(crAsin(1)).toBe(Math.PI / 2);
   });
 });
 
