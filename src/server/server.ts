@@ -159,6 +159,8 @@ export class Server implements ReplySink {
     this.mainStats = new CommandStats(this.table.specs.length);
     this.mainCtx = new ExecContext(this.shards, this.slotToShard, this.settings, this.mainStats, this.scratch);
     this.txCtx = new ExecContext(this.shards, this.slotToShard, this.settings, this.mainStats, this.scratch);
+    // Commands of EXEC never block (Redis's CLIENT_DENY_BLOCKING): they answer their timeout reply.
+    this.txCtx.denyBlocking = true;
     let threads = config.int('threads');
     if (threads < 0) threads = defaultThreads();
     this.threads = threads;
@@ -1058,7 +1060,7 @@ export class Server implements ReplySink {
         client.queueHead = 0;
       }
     } else if (q[slot] !== DISCARD) {
-      q[slot] = bytes.slice(start, end);
+      q[slot] = copyBytes(bytes, start, end);
     } else {
       q[slot] = EMPTY;
     }
@@ -1071,7 +1073,7 @@ export class Server implements ReplySink {
     if (client.ordered) {
       if (!discard) this.appendOutput(client, bytes, start, end);
     } else {
-      client.queue.push(discard ? DISCARD : bytes.slice(start, end));
+      client.queue.push(discard ? DISCARD : copyBytes(bytes, start, end));
     }
     this.touched.add(client);
   }
@@ -1080,7 +1082,7 @@ export class Server implements ReplySink {
   pushOutput(client: Client, bytes: Uint8Array, start: number, end: number): void {
     if (client.replyMode === ReplyMode.Off) return;
     if (client.ordered) this.appendOutput(client, bytes, start, end);
-    else client.queue.push(bytes.slice(start, end));
+    else client.queue.push(copyBytes(bytes, start, end));
     this.touched.add(client);
   }
 
@@ -1214,6 +1216,11 @@ export class Server implements ReplySink {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** A copy of bytes[start, end) (Buffer#slice would return a view of a buffer that gets reused). */
+function copyBytes(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes, start, end);
+}
 const PROTECTED_COMMAND = (name: string) =>
   `ERR ${name} command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`;
 const CRLF = Buffer.from('\r\n');
