@@ -124,7 +124,8 @@ export function popcount(u8: Uint8Array, u32: Uint32Array, start: number, n: num
   while (p < end && (p & 3) !== 0) count += BYTE_POPCOUNT[u8[p++]];
   let w = p >>> 2;
   const wordsEnd = end >>> 2 > w ? end >>> 2 : w;
-  // Eight words' per-byte counts (at most 64 per byte lane) are summed before one multiply folds them.
+  // Eight words' per-byte counts (at most 64 per byte lane) are summed, then the four lanes are folded
+  // in 16-bit halves (their total, up to 256, does not fit the byte a multiply fold would leave).
   for (; w + 8 <= wordsEnd; w += 8) {
     let lanes = 0;
     for (let k = w; k < w + 8; k++) {
@@ -133,7 +134,8 @@ export function popcount(u8: Uint8Array, u32: Uint32Array, start: number, n: num
       x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
       lanes += (x + (x >>> 4)) & 0x0f0f0f0f;
     }
-    count += Math.imul(lanes, 0x01010101) >>> 24;
+    lanes = (lanes & 0x00ff00ff) + ((lanes >>> 8) & 0x00ff00ff);
+    count += (lanes & 0xffff) + (lanes >>> 16);
   }
   for (; w < wordsEnd; w++) count += popcount32(u32[w]);
   p = Math.max(p, w * 4);
