@@ -27,7 +27,7 @@ const NOT_SPARSE = 'ERR HLL encoding is not sparse';
 /**
  * The register work: the addon's function where its benchmark beat the TypeScript twin, per
  * operation and size (bench/README.md, "HyperLogLog"): a call into the addon costs ~100-150 ns, so
- * the twin keeps the tiny cases (one or two elements into a dense value, small sparse values).
+ * the twin keeps the tiny cases (up to three elements into a dense value, small sparse values).
  */
 interface HllOps {
   add: typeof hll.hllAdd;
@@ -36,8 +36,8 @@ interface HllOps {
   merge: typeof hll.hllMerge;
   setRegisters: typeof hll.hllSetRegisters;
 }
-/** Dense adds of fewer elements stay in TypeScript. */
-const NATIVE_DENSE_ADD_MIN = 3;
+/** Dense adds of fewer elements stay in TypeScript (parity at 3). */
+const NATIVE_DENSE_ADD_MIN = 4;
 /** Sparse adds go native from this many (value bytes x elements). */
 const NATIVE_SPARSE_ADD_WORK = 512;
 /** Sparse values shorter than this are counted in TypeScript. */
