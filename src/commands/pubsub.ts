@@ -108,12 +108,12 @@ function unsubscribeAll(reg: PubSubRegistry, reply: Reply, client: Client, kind:
 
 // ---------------------------------------------------------------- PUBLISH SPUBLISH
 
-function publish(ctx: ExecContext, _client: Client, server: Server): void {
-  ctx.reply.integer(pubsubOf(server).publish(server, ctx.args.bytes(1), ctx.args.bytes(2)));
+function publish(ctx: ExecContext, client: Client, server: Server): void {
+  ctx.reply.integer(pubsubOf(server).publish(server, ctx.args.bytes(1), ctx.args.bytes(2), client, ctx.reply));
 }
 
-function spublish(ctx: ExecContext, _client: Client, server: Server): void {
-  ctx.reply.integer(pubsubOf(server).spublish(server, ctx.args.bytes(1), ctx.args.bytes(2)));
+function spublish(ctx: ExecContext, client: Client, server: Server): void {
+  ctx.reply.integer(pubsubOf(server).spublish(server, ctx.args.bytes(1), ctx.args.bytes(2), client, ctx.reply));
 }
 
 // ---------------------------------------------------------------- PUBSUB

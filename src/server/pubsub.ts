@@ -118,7 +118,7 @@ export class PubSubRegistry {
    * PUBLISH: delivers to the channel's subscribers, then to every client of every matching pattern
    * (a client counted once per subscription that matched). Returns the number of receivers.
    */
-  publish(server: Server, channel: Uint8Array, message: Uint8Array): number {
+  publish(server: Server, channel: Uint8Array, message: Uint8Array, self: Client | null = null, selfReply: Reply | null = null): number {
     const name = latin1Of(channel);
     let receivers = 0;
     const victims: Client[] = [];
@@ -127,7 +127,7 @@ export class PubSubRegistry {
       const r = this.encode('message', null, channel, message);
       for (const c of set) {
         receivers++;
-        this.deliver(server, c, r, victims);
+        this.deliver(server, c, r, victims, self, selfReply);
       }
     }
     if (this.patterns.size > 0) {
@@ -136,7 +136,7 @@ export class PubSubRegistry {
         const r = this.encode('pmessage', entry.bytes, channel, message);
         for (const c of entry.clients) {
           receivers++;
-          this.deliver(server, c, r, victims);
+          this.deliver(server, c, r, victims, self, selfReply);
         }
       }
     }
@@ -145,7 +145,7 @@ export class PubSubRegistry {
   }
 
   /** SPUBLISH: delivers to the shard channel's subscribers. */
-  spublish(server: Server, channel: Uint8Array, message: Uint8Array): number {
+  spublish(server: Server, channel: Uint8Array, message: Uint8Array, self: Client | null = null, selfReply: Reply | null = null): number {
     const set = this.shardChannels.get(latin1Of(channel));
     if (set === undefined) return 0;
     const victims: Client[] = [];
@@ -153,7 +153,7 @@ export class PubSubRegistry {
     let receivers = 0;
     for (const c of set) {
       receivers++;
-      this.deliver(server, c, r, victims);
+      this.deliver(server, c, r, victims, self, selfReply);
     }
     for (const c of victims) server.dropClient(c);
     return receivers;
@@ -172,9 +172,17 @@ export class PubSubRegistry {
     return r;
   }
 
-  private deliver(server: Server, client: Client, r: Reply, victims: Client[]): void {
+  /**
+   * One delivery. To the publishing client itself it goes into the reply being written (`selfReply`),
+   * ahead of the PUBLISH count, as in Redis (inside EXEC's array too).
+   */
+  private deliver(server: Server, client: Client, r: Reply, victims: Client[], self: Client | null, selfReply: Reply | null): void {
     if (client.closed || client.closeAfterReply) return;
     r.buf[0] = client.resp === 3 ? 62 : 42; // '>' push in RESP3, '*' array in RESP2
+    if (client === self && selfReply !== null) {
+      selfReply.raw(r.buf, 0, r.pos);
+      return;
+    }
     server.pushOutput(client, r.buf, 0, r.pos);
     if (this.overLimit(server, client)) {
       server.log.warning(`Client id=${client.id} addr=${client.addr} name=${client.name} scheduled to be closed ASAP for overcoming of output buffer limits.`);

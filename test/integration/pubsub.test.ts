@@ -220,6 +220,19 @@ for (const mode of MODES) {
       }
     });
 
+    it('a RESP3 client publishing to itself inside MULTI gets the push inside the EXEC array, as Redis', async () => {
+      const c = await Wire.connect(server.port);
+      try {
+        c.send(['HELLO', '3'], ['MULTI'], ['SUBSCRIBE', 'z'], ['PUBLISH', 'z', 'm'], ['EXEC']);
+        // HELLO, +OK, 2 x +QUEUED, then EXEC's array header, subscribe push, message push, :1.
+        const expected = ['+OK\r\n', '+QUEUED\r\n', '+QUEUED\r\n', '*2\r\n', confirmation('subscribe', 'z', 1).replace('*', '>'), push('message', 'z', 'm'), ':1\r\n'].join('');
+        await waitFor(async () => c.texts().slice(1).join('').length >= expected.length);
+        expect(c.texts().slice(1).join('')).toBe(expected);
+      } finally {
+        c.close();
+      }
+    });
+
     it('a RESP2 subscriber is limited to the subscription commands, and PING answers an array', async () => {
       const sub = await Wire.connect(server.port);
       try {
