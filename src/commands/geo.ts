@@ -347,6 +347,24 @@ function pointsInShape(z: ZSetRef, limit: number): GeoPoint[] {
   return found;
 }
 
+/**
+ * True when the STORE/STOREDIST destination Redis uses (the last one given) is a key the dispatcher
+ * routed by: the key specs name only the first STORE and the first STOREDIST, so a repeated option
+ * could name a key of a shard this thread does not hold. Same-shard keys are always safe.
+ */
+function storeKeyHeld(ctx: ExecContext, srcKeyIndex: number, baseArgs: number, storeArg: number): boolean {
+  const a = ctx.args;
+  let firstStore = 0;
+  let firstStoreDist = 0;
+  for (let i = baseArgs; i + 1 < a.argc; i++) {
+    if (!firstStore && a.is(i, 'store')) firstStore = i + 1;
+    if (!firstStoreDist && a.is(i, 'storedist')) firstStoreDist = i + 1;
+  }
+  if (storeArg === firstStore || storeArg === firstStoreDist) return true;
+  const target = ctx.keyspaceFor(storeArg);
+  return target === ctx.keyspaceFor(srcKeyIndex) || (firstStore !== 0 && target === ctx.keyspaceFor(firstStore)) || (firstStoreDist !== 0 && target === ctx.keyspaceFor(firstStoreDist));
+}
+
 function georadiusGeneric(ctx: ExecContext, srcKeyIndex: number, flags: number): void {
   const a = ctx.args;
   const r = ctx.reply;
@@ -450,6 +468,10 @@ function georadiusGeneric(ctx: ExecContext, srcKeyIndex: number, flags: number):
     return r.error(`ERR exactly one of BYRADIUS and BYBOX can be specified for ${a.string(0)}`);
   }
   if (any && !count) return r.error('ERR the ANY argument requires COUNT argument');
+
+  if (storeArg && !(flags & Search.GeoSearchStore) && !storeKeyHeld(ctx, srcKeyIndex, baseArgs, storeArg)) {
+    return r.error('ERR repeated STORE/STOREDIST options naming keys in different shards are not supported');
+  }
 
   if (z === null) {
     if (storeArg) {
