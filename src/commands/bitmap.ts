@@ -23,7 +23,7 @@ import { string2ll, string2llExact } from '../protocol/number-parse.js';
 import { isCToken } from './set-options.js';
 import { growString, storeString } from './string.js';
 
-export const BIT_OFFSET_OUT_OF_RANGE = 'ERR bit offset is not an integer or out of range';
+const BIT_OFFSET_OUT_OF_RANGE = 'ERR bit offset is not an integer or out of range';
 const BIT_NOT_INTEGER = 'ERR bit is not an integer or out of range';
 const BITPOS_BIT_ARG = 'ERR The bit argument must be 1 or 0.';
 const BITOP_NOT_ONE_KEY = 'ERR BITOP NOT must be called with a single source key.';
@@ -173,7 +173,7 @@ export function bitpos(u8: Uint8Array, u32: Uint32Array, start: number, n: numbe
 
 // ---------------------------------------------------------------- SETBIT GETBIT
 
-/** SETBIT key offset value: replies the bit's previous value. */
+/** SETBIT key offset value: replies the bit's previous value. Hot path: no allocation. */
 function setbit(ctx: ExecContext): void {
   const a = ctx.args;
   const offset = bitOffsetOrReply(ctx, 2, false, 0);
@@ -197,7 +197,7 @@ function setbit(ctx: ExecContext): void {
   ctx.reply.integer(old);
 }
 
-/** GETBIT key offset: 0 beyond the end of the string or for a missing key. */
+/** GETBIT key offset: 0 beyond the end of the string or for a missing key. Hot path: no allocation. */
 function getbit(ctx: ExecContext): void {
   const offset = bitOffsetOrReply(ctx, 2, false, 0);
   if (offset < 0) return;
