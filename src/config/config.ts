@@ -20,6 +20,8 @@ export interface ConfigParam {
   multiArg?: boolean;
   /** Hidden from CONFIG GET * (a Tessera-only parameter that Redis doesn't have). */
   tesseraOnly?: boolean;
+  /** Its own syntax: the value to store from the text and the current value; throws ConfigError. */
+  parse?: (text: string, previous: ConfigValue) => ConfigValue;
 }
 
 const MAX_INT = 2147483647;
@@ -64,7 +66,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   { name: 'lfu-decay-time', kind: 'int', default: 1, min: 0, max: MAX_INT },
   { name: 'hz', kind: 'int', default: 10, min: 0, max: MAX_INT },
   { name: 'proto-max-bulk-len', kind: 'memory', default: 512 * 1024 * 1024, min: 1024 * 1024, max: MAX_LL },
-  { name: 'client-output-buffer-limit', kind: 'string', default: 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', multiArg: true },
+  { name: 'client-output-buffer-limit', kind: 'string', default: 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', multiArg: true, parse: parseOutputBufferLimits },
   { name: 'client-query-buffer-limit', kind: 'memory', default: 1024 * 1024 * 1024, min: 1024 * 1024, max: MAX_LL },
   { name: 'slowlog-log-slower-than', kind: 'int', default: 10000, min: -1, max: MAX_LL },
   { name: 'slowlog-max-len', kind: 'int', default: 128, min: 0, max: MAX_LL },
@@ -149,7 +151,7 @@ export class Config {
     const p = findParam(name);
     if (!p) throw new ConfigError('Unknown option or number of arguments for CONFIG SET - \'' + name + "'");
     if (p.immutable && !atStartup) throw new ConfigError(`can't set immutable config`);
-    const value = parseValue(p, text);
+    const value = p.parse ? p.parse(text, this.values.get(p.name)!) : parseValue(p, text);
     this.values.set(p.name, value);
     if (!atStartup && this.onChange) this.onChange(p.name, value);
   }
@@ -238,6 +240,32 @@ function parseValue(p: ConfigParam, text: string): ConfigValue {
     case 'string':
       return text;
   }
+}
+
+/**
+ * `client-output-buffer-limit`: groups of `<class> <hard> <soft> <soft seconds>` change only the
+ * classes they name (Redis's updateClientOutputBufferLimit, all groups checked before any applies);
+ * the value is kept whole, as CONFIG GET shows it: every class, sizes in bytes.
+ */
+function parseOutputBufferLimits(text: string, previous: ConfigValue): string {
+  const words = text.split(/\s+/).filter((w) => w !== '');
+  if (words.length % 4 !== 0) throw new ConfigError('Wrong number of arguments in buffer limit configuration.');
+  const classes = new Map<string, string>();
+  const old = String(previous).split(/\s+/);
+  for (let i = 0; i + 3 < old.length; i += 4) classes.set(old[i], `${old[i + 1]} ${old[i + 2]} ${old[i + 3]}`);
+  const updates: Array<[string, string]> = [];
+  for (let i = 0; i < words.length; i += 4) {
+    let cls = words[i].toLowerCase();
+    if (cls === 'replica') cls = 'slave';
+    if (cls !== 'normal' && cls !== 'slave' && cls !== 'pubsub') throw new ConfigError('Invalid client class specified in buffer limit configuration.');
+    const hard = parseMemory(words[i + 1]);
+    const soft = parseMemory(words[i + 2]);
+    const seconds = /^-?\d+$/.test(words[i + 3]) ? Number(words[i + 3]) : NaN;
+    if (!(hard >= 0) || !(soft >= 0) || !(seconds >= 0)) throw new ConfigError('Error in hard, soft or soft_seconds setting in buffer limit configuration.');
+    updates.push([cls, `${hard} ${soft} ${seconds}`]);
+  }
+  for (const [cls, v] of updates) classes.set(cls, v);
+  return ['normal', 'slave', 'pubsub'].map((c) => `${c} ${classes.get(c) ?? '0 0 0'}`).join(' ');
 }
 
 function checkRange(p: ConfigParam, n: number): void {
