@@ -283,6 +283,24 @@ for (const mode of MODES) {
       }
     });
 
+    it('CLIENT KILL TYPE pubsub closes subscribers only, and their subscriptions go with them', async () => {
+      const sub = await Wire.connect(server.port);
+      const other = await Wire.connect(server.port);
+      try {
+        sub.send(['SSUBSCRIBE', 'k1']);
+        other.send(['PING']);
+        await sub.until(1);
+        await other.until(1);
+        expect(await pub.client('KILL', 'TYPE', 'pubsub')).toBe(1);
+        await waitFor(async () => sub.closed);
+        expect(other.closed).toBe(false);
+        expect(await pub.call('PUBSUB', 'SHARDNUMSUB', 'k1')).toEqual(['k1', 0]);
+      } finally {
+        sub.close();
+        other.close();
+      }
+    });
+
     it('QUIT from a subscriber drops its subscriptions', async () => {
       const sub = await Wire.connect(server.port);
       sub.send(['SUBSCRIBE', 'q'], ['QUIT']);
