@@ -67,13 +67,19 @@ function poolReserve(n: number): void {
   pool = next;
 }
 
-/** Copies bytes into the pool; returns their offset. */
+/** Copies bytes into the pool; returns their offset. Hot path: short values are copied by hand. */
 function poolPut(buf: Uint8Array, off: number, len: number): number {
-  poolReserve(len);
+  if (poolLen + len > pool.length) poolReserve(len);
   const at = poolLen;
-  pool.set(buf.subarray(off, off + len), at);
+  copyBytes(buf, off, len, pool, at);
   poolLen += len;
   return at;
+}
+
+/** Copies `len` bytes; a loop for short runs (a subarray view costs more than the copy). */
+function copyBytes(src: Uint8Array, off: number, len: number, dst: Uint8Array, at: number): void {
+  if (len > 48) dst.set(src.subarray(off, off + len), at);
+  else for (let i = 0; i < len; i++) dst[at + i] = src[off + i];
 }
 
 /** Writes an integer's decimal text into the pool; sets `putLen` and returns the offset. */
@@ -351,9 +357,9 @@ function lookupByPattern(ctx: ExecContext, p: Pattern, x: number): boolean {
   const sublen = elLen[x];
   const keyLen = p.star + sublen + p.postfixLen;
   if (keyBuf.length < keyLen) keyBuf = new Uint8Array(keyLen * 2);
-  keyBuf.set(pat.subarray(po, po + p.star), 0);
-  keyBuf.set(pool.subarray(elOff[x], elOff[x] + sublen), p.star);
-  keyBuf.set(pat.subarray(po + p.star + 1, po + p.star + 1 + p.postfixLen), p.star + sublen);
+  copyBytes(pat, po, p.star, keyBuf, 0);
+  copyBytes(pool, elOff[x], sublen, keyBuf, p.star);
+  copyBytes(pat, po + p.star + 1, p.postfixLen, keyBuf, p.star + sublen);
   const ks = ctx.keyspaceForBytes(keyBuf, 0, keyLen);
   const e = ctx.lookupBytes(ks, keyBuf, 0, keyLen);
   ctx.stats.count(e === 0 ? Counter.KeyspaceMisses : Counter.KeyspaceHits);
@@ -395,11 +401,81 @@ function sortScore(buf: Uint8Array, off: number, len: number): number {
   const end = off + len;
   while (p < end && (buf[p] === 32 || (buf[p] >= 9 && buf[p] <= 13))) p++;
   if (p === end) return NaN;
-  const d = string2d(buf, p, end - p);
-  if (d === null) return NaN;
+  let d = plainDecimal(buf, p, end);
+  if (Number.isNaN(d)) {
+    const parsed = string2d(buf, p, end - p);
+    if (parsed === null) return NaN;
+    d = parsed;
+  }
+  if (!Number.isFinite(d) && !isInfText(buf, p, end)) return NaN;
+  if (d === 0 && hasNonZeroDigit(buf, p, end)) return NaN;
   // glibc's strtod reports ERANGE for inexact results in the subnormal range too.
   if (d !== 0 && Math.abs(d) < 2.2250738585072014e-308 && !exactSubnormal(buf, p, end, d)) return NaN;
   return d;
+}
+
+/**
+ * Fast path of sortScore for plain decimal text ([sign] digits [. digits] [e [sign] digits]): JS's
+ * Number() then rounds exactly as strtod does. NaN for any other text (string2d reads it).
+ */
+function plainDecimal(buf: Uint8Array, p: number, end: number): number {
+  let i = p;
+  const negative = buf[i] === 45;
+  if (negative || buf[i] === 43) i++;
+  let digits = 0;
+  let int = 0;
+  let c = 0;
+  while (i < end && (c = buf[i] - 48) >= 0 && c <= 9) {
+    int = int * 10 + c;
+    i++;
+    digits++;
+  }
+  if (i === end && digits > 0 && digits <= 15) return negative ? -int : int;
+  if (i < end && buf[i] === 46) {
+    i++;
+    while (i < end && (c = buf[i] - 48) >= 0 && c <= 9) {
+      i++;
+      digits++;
+    }
+  }
+  if (digits === 0) return NaN;
+  if (i < end && (buf[i] | 0x20) === 101) {
+    i++;
+    if (i < end && (buf[i] === 43 || buf[i] === 45)) i++;
+    let exp = 0;
+    while (i < end && (c = buf[i] - 48) >= 0 && c <= 9) {
+      i++;
+      exp++;
+    }
+    if (exp === 0) return NaN;
+  }
+  if (i !== end) return NaN;
+  let text = '';
+  for (let k = p; k < end; k++) text += String.fromCharCode(buf[k]);
+  return Number(buf[p] === 43 ? text.slice(1) : text);
+}
+
+/** Whether the text is an infinity (strtod's "inf"/"infinity"), not an overflowing number. */
+function isInfText(buf: Uint8Array, p: number, end: number): boolean {
+  if (buf[p] === 43 || buf[p] === 45) p++;
+  return (buf[p] | 0x20) === 105;
+}
+
+/** Whether a mantissa digit before the exponent is not zero (a zero result is then an underflow). */
+function hasNonZeroDigit(buf: Uint8Array, p: number, end: number): boolean {
+  if (buf[p] === 43 || buf[p] === 45) p++;
+  let hex = false;
+  if (end - p > 2 && buf[p] === 48 && (buf[p + 1] | 0x20) === 120) {
+    hex = true;
+    p += 2;
+  }
+  for (; p < end; p++) {
+    const c = buf[p] | 0x20;
+    if (c === (hex ? 112 : 101)) break;
+    if (buf[p] >= 49 && buf[p] <= 57) return true;
+    if (hex && c >= 97 && c <= 102) return true;
+  }
+  return false;
 }
 
 /**
