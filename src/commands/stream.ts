@@ -75,6 +75,7 @@ import {
   streamId,
   streamLength,
   streamNodeCount,
+  streamRaxNodes,
   streamTrim,
   streamUpdateFirstId,
   ENTRIES_READ_INVALID,
@@ -845,7 +846,7 @@ function xinfoStream(ctx: ExecContext, ks: ShardKeyspace, s: number): void {
   r.bulkLatin1('radix-tree-keys');
   r.integer(nodes);
   r.bulkLatin1('radix-tree-nodes');
-  r.integer(nodes + 1);
+  r.integer(streamRaxNodes(arena, s));
   r.bulkLatin1('last-generated-id');
   streamId(arena, s, R_LAST, id);
   replyId(r, id);

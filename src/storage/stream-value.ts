@@ -7,11 +7,14 @@
  * In the arena an id is 16 bytes, big-endian ms then seq, so byte order (memcmp) is id order.
  *
  * ## Entries: an ordered index of packed nodes
- * As Redis's rax of listpacks: entries live in nodes of up to STREAM_NODE_MAX_ENTRIES entries
- * (live + deleted), each node one listpack, and the nodes are ordered by their first ("master") id
- * in a skiplist (skiplist.ts, all scores 0, ordered by member bytes). A node's skiplist member is 20
- * bytes: the master id (16 bytes, big-endian) then the node listpack's address (u32 little-endian,
- * rewritten in place when the listpack moves; ids are unique so the address never decides order).
+ * As Redis's rax of listpacks: entries live in nodes, each node one listpack, and the nodes are
+ * ordered by their first ("master") id in a skiplist (skiplist.ts, all scores 0, ordered by member
+ * bytes). A node's skiplist member is 24 bytes: the master id (16 bytes, big-endian), the node
+ * listpack's address (u32 LE, rewritten in place when the listpack moves; ids are unique so it never
+ * decides order) and the size Redis's own listpack for that node would have (u32 LE). A node takes
+ * entries until it holds STREAM_NODE_MAX_ENTRIES (live + deleted) or that Redis size plus the new
+ * entry's field and value bytes reaches STREAM_NODE_MAX_BYTES, exactly Redis's rule, so nodes split
+ * where Redis's do and approximate trimming (`~`, whole nodes only) removes the same entries.
  *
  * Node listpack: [live count, deleted count] then entries, each
  *   [flags, id (16-byte string), field count n, field1, value1, ..., fieldn, valuen, 2n + 4]
@@ -36,10 +39,12 @@
  * sorted when listed, which those O(N) replies can afford.
  */
 import type { ShardArena } from './arena.js';
+import { isCanonicalInt64, string2llExact } from '../protocol/number-parse.js';
 import { ValueType, valueCloners, valueFreers } from './keyspace.js';
 import {
   type LexRange,
   compareBytes,
+  nodeMemberLength,
   nodeMemberStart,
   nodeNext,
   nodePrev,
@@ -58,6 +63,7 @@ import {
   lpAppend,
   lpAppendInt,
   lpBytes,
+  lpEntryEquals,
   lpFirst,
   lpFree,
   lpInt,
@@ -86,6 +92,8 @@ import {
 
 /** Redis's stream-node-max-entries default. */
 export const STREAM_NODE_MAX_ENTRIES = 100;
+/** Redis's stream-node-max-bytes default. */
+export const STREAM_NODE_MAX_BYTES = 4096;
 const FLAG_DELETED = 1;
 const TWO32 = 4294967296;
 
@@ -234,7 +242,7 @@ function writeF64(a: ShardArena, addr: number, v: number): void {
 
 /** 20-byte scratch members: an id then a u32. */
 const keyBuf = new Uint8Array(20);
-const keyBuf2 = new Uint8Array(20);
+const keyBuf2 = new Uint8Array(24);
 const range: LexRange = { buf: keyBuf, minKind: -1, minStart: 0, minEnd: 0, minex: false, maxKind: 1, maxStart: 0, maxEnd: 0, maxex: false };
 
 /** The last node of `sl` whose member's id is <= id (0 if none). */
@@ -275,16 +283,27 @@ function memberId(a: ShardArena, node: number, out: StreamId): void {
   idDecode(a.u8, nodeMemberStart(a, node), out);
 }
 
-/** Inserts an (id, u32) member; returns the node. */
-function insertMember(a: ShardArena, sl: number, id: StreamId, value: number): number {
+/** Inserts an (id, u32) member, or (id, u32, u32) when `extra` is given; returns the node. */
+function insertMember(a: ShardArena, sl: number, id: StreamId, value: number, extra = -1): number {
   idEncode(keyBuf2, 0, id);
   writeLE(keyBuf2, 16, value);
-  return skiplistInsert(a, sl, 0, keyBuf2, 0, 20);
+  if (extra >= 0) writeLE(keyBuf2, 20, extra);
+  return skiplistInsert(a, sl, 0, keyBuf2, 0, extra >= 0 ? 24 : 20);
 }
 
 function deleteMember(a: ShardArena, sl: number, node: number): void {
-  keyBuf2.set(a.u8.subarray(nodeMemberStart(a, node), nodeMemberStart(a, node) + 20));
-  skiplistDelete(a, sl, 0, keyBuf2, 0, 20);
+  const len = nodeMemberLength(a, node);
+  keyBuf2.set(a.u8.subarray(nodeMemberStart(a, node), nodeMemberStart(a, node) + len));
+  skiplistDelete(a, sl, 0, keyBuf2, 0, len);
+}
+
+/** An entry node's size as Redis's listpack of that node would be (stream-node-max-bytes). */
+function nodeRedisBytes(a: ShardArena, node: number): number {
+  return readLE(a.u8, nodeMemberStart(a, node) + 20);
+}
+
+function setNodeRedisBytes(a: ShardArena, node: number, n: number): void {
+  writeLE(a.u8, nodeMemberStart(a, node) + 20, n);
 }
 
 // ---------------------------------------------------------------- id-keyed maps (PELs)
@@ -374,6 +393,35 @@ export function streamNodeCount(a: ShardArena, s: number): number {
   return skiplistLength(a, a.u32[(s >>> 2) + R_NODES]);
 }
 
+/**
+ * The number of nodes Redis's radix tree would have for these node keys (XINFO's radix-tree-nodes):
+ * rax keeps a compressed trie, so each run of shared bytes is one node, each branching point one
+ * node and each key one leaf. O(nodes * 16), for XINFO only.
+ */
+export function streamRaxNodes(a: ShardArena, s: number): number {
+  const sl = a.u32[(s >>> 2) + R_NODES];
+  const keys: Uint8Array[] = [];
+  for (let n = skiplistFirst(a, sl); n !== 0; n = nodeNext(a, n)) keys.push(a.u8.slice(nodeMemberStart(a, n), nodeMemberStart(a, n) + 16));
+  if (keys.length === 0) return 1;
+  return raxCount(keys, 0, keys.length, 0);
+}
+
+/** Nodes of the compressed trie of sorted, distinct 16-byte keys [from, to) below `depth`. */
+function raxCount(keys: Uint8Array[], from: number, to: number, depth: number): number {
+  if (to - from === 1) return (depth < 16 ? 1 : 0) + 1;
+  let q = 0;
+  while (depth + q < 16 && keys[from][depth + q] === keys[to - 1][depth + q]) q++;
+  const d = depth + q;
+  let count = (q > 0 ? 1 : 0) + 1;
+  for (let i = from; i < to; ) {
+    let j = i + 1;
+    while (j < to && keys[j][d] === keys[i][d]) j++;
+    count += raxCount(keys, i, j, d + 1);
+    i = j;
+  }
+  return count;
+}
+
 // ---------------------------------------------------------------- appending
 
 /**
@@ -384,17 +432,50 @@ export function streamAppend(a: ShardArena, s: number, id: StreamId, buf: Uint8A
   const sl = a.u32[(s >>> 2) + R_NODES];
   let node = skiplistLast(a, sl);
   let lp = 0;
+  let total = 0;
+  for (let i = 0; i < 2 * pairs; i++) total += lengths(first + i);
   if (node !== 0) {
     lp = memberValue(a, node);
     const p = lpFirst(a, lp);
-    if (lpInt(a, lp, p) + lpInt(a, lp, lpNext(a, lp, p)) >= STREAM_NODE_MAX_ENTRIES) node = 0;
+    if (nodeRedisBytes(a, node) + total >= STREAM_NODE_MAX_BYTES) node = 0;
+    else if (lpInt(a, lp, p) + lpInt(a, lp, lpNext(a, lp, p)) >= STREAM_NODE_MAX_ENTRIES) node = 0;
   }
+  let sameFields = true;
+  let redisBytes: number;
+  const master = new StreamId();
   if (node === 0) {
+    idCopy(master, id);
+    // Redis's new node: header, EOF, then the master entry [1, 0, n, fields..., 0].
+    redisBytes = 7 + 2 + 2 + rIntSize(pairs) + 2;
+    for (let i = 0; i < pairs; i++) redisBytes += rStrSize(buf, offsets(first + 2 * i), lengths(first + 2 * i));
     lp = lpNew(a, 64);
     lp = lpAppendInt(a, lp, 0);
     lp = lpAppendInt(a, lp, 0);
-    node = insertMember(a, sl, id, lp);
+    node = insertMember(a, sl, id, lp, 0);
+  } else {
+    memberId(a, node, master);
+    redisBytes = nodeRedisBytes(a, node);
+    // The node's first entry carries Redis's master fields.
+    const idPos = lpNext(a, lp, headerEnd(a, lp));
+    const nPos = lpNext(a, lp, idPos);
+    if (lpInt(a, lp, nPos) !== pairs) sameFields = false;
+    else {
+      let f = lpNext(a, lp, nPos);
+      for (let i = 0; i < pairs && sameFields; i++) {
+        if (!lpEntryEquals(a, lp, f, buf, offsets(first + 2 * i), lengths(first + 2 * i))) sameFields = false;
+        f = lpNext(a, lp, lpNext(a, lp, f));
+      }
+    }
   }
+  redisBytes += 2; // flags
+  redisBytes += rIntSizeBig(BigInt.asIntN(64, u64(id.msHi, id.msLo) - u64(master.msHi, master.msLo)));
+  redisBytes += rIntSizeBig(BigInt.asIntN(64, u64(id.seqHi, id.seqLo) - u64(master.seqHi, master.seqLo)));
+  if (!sameFields) redisBytes += rIntSize(pairs);
+  for (let i = 0; i < pairs; i++) {
+    if (!sameFields) redisBytes += rStrSize(buf, offsets(first + 2 * i), lengths(first + 2 * i));
+    redisBytes += rStrSize(buf, offsets(first + 2 * i + 1), lengths(first + 2 * i + 1));
+  }
+  redisBytes += rIntSize(pairs + 3 + (sameFields ? 0 : pairs + 1));
   const start = lp;
   lp = lpAppendInt(a, lp, 0);
   idEncode(keyBuf2, 0, id);
@@ -405,11 +486,41 @@ export function streamAppend(a: ShardArena, s: number, id: StreamId, buf: Uint8A
   const p = lpFirst(a, lp);
   lp = lpReplaceInt(a, lp, p, lpInt(a, lp, p) + 1);
   if (lp !== start) setMemberValue(a, node, lp);
+  setNodeRedisBytes(a, node, Math.min(redisBytes, 0xffffffff));
   const w = s >>> 2;
   if (a.u32[w + R_LENGTH] === 0) setStreamId(a, s, R_FIRST, id);
   a.u32[w + R_LENGTH]++;
   setStreamId(a, s, R_LAST, id);
   incrEntriesAdded(a, s);
+}
+
+function u64(hi: number, lo: number): bigint {
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+/** Bytes of Redis's listpack back-length for an element of `n` bytes. */
+function backlenSize(n: number): number {
+  return n <= 127 ? 1 : n < 16383 ? 2 : n < 2097151 ? 3 : n < 268435455 ? 4 : 5;
+}
+
+/** Bytes of an integer element in Redis's listpack (encoding + back-length). */
+function rIntSize(v: number): number {
+  const enc = v >= 0 && v <= 127 ? 1 : v >= -4096 && v <= 4095 ? 2 : v >= -32768 && v <= 32767 ? 3 : v >= -8388608 && v <= 8388607 ? 4 : v >= -2147483648 && v <= 2147483647 ? 5 : 9;
+  return enc + backlenSize(enc);
+}
+
+function rIntSizeBig(v: bigint): number {
+  return v >= -2147483648n && v <= 2147483647n ? rIntSize(Number(v)) : 10;
+}
+
+/** Bytes of a string element in Redis's listpack (stored as an integer when canonical int64 text). */
+function rStrSize(buf: Uint8Array, off: number, len: number): number {
+  if (len > 0 && len <= 20 && isCanonicalInt64(buf, off, len)) {
+    const v = string2llExact(buf, off, len)!;
+    return rIntSizeBig(v);
+  }
+  const enc = len < 64 ? 1 + len : len < 4096 ? 2 + len : 5 + len;
+  return enc + backlenSize(enc);
 }
 
 // ---------------------------------------------------------------- iteration
@@ -938,7 +1049,7 @@ export function streamClone(src: ShardArena, s: number, dst: ShardArena): number
     if (src === dst) dst.u8.copyWithin(clp, lp, lp + bytes);
     else dst.u8.set(src.u8.subarray(lp, lp + bytes), clp);
     memberId(src, n, id);
-    insertMember(dst, dsl, id, clp);
+    insertMember(dst, dsl, id, clp, nodeRedisBytes(src, n));
   }
   for (let i = R_LENGTH; i < R_GROUPS; i++) dst.u32[cw + i] = src.u32[sw + i];
   const t = src.u32[sw + R_GROUPS];
