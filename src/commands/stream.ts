@@ -75,6 +75,7 @@ import {
   streamId,
   streamLength,
   streamNodeCount,
+  streamMemory,
   streamRaxNodes,
   streamTrim,
   streamUpdateFirstId,
@@ -100,6 +101,8 @@ import {
   streamWrite,
 } from './stream-args.js';
 import { groupCommands } from './stream-group.js';
+import { mixDigest, valueReporters } from './server-admin.js';
+import { ListpackEntry, lpNext, lpRead } from '../storage/listpack.js';
 
 // ---------------------------------------------------------------- XADD / XTRIM options
 
@@ -935,6 +938,27 @@ function xinfoStream(ctx: ExecContext, ks: ShardKeyspace, s: number): void {
     }
   }
 }
+
+valueReporters[ValueType.Stream] = {
+  digest(ks, e, digest) {
+    // Redis's xorObjectDigest for streams: "<ms>.<seq>" of each entry, then its fields and values.
+    const arena = ks.arena;
+    const it = new StreamIterator().begin(arena, ks.valueWord(e), STREAM_ID_ZERO, STREAM_ID_MAX, false);
+    const rec = new ListpackEntry();
+    while (it.next()) {
+      mixDigest(digest, Buffer.from(idText(it.id).replace('-', '.'), 'latin1'));
+      let p = it.fieldsPos;
+      for (let i = 0; i < 2 * it.pairs; i++) {
+        lpRead(arena, it.lp, p, rec);
+        mixDigest(digest, rec.isInt ? Buffer.from(String(rec.value), 'latin1') : arena.u8.slice(rec.start, rec.start + rec.length));
+        p = lpNext(arena, it.lp, p);
+      }
+    }
+  },
+  memoryUsage(ks, e) {
+    return streamMemory(ks.arena, ks.valueWord(e));
+  },
+};
 
 export const streamCommands: CommandFamily = {
   xadd: { route: 'keys', run: xadd },
