@@ -628,19 +628,19 @@ function xread(ctx: ExecContext, group: boolean): void {
           idCopy(gt, last);
         }
       }
-      const co = a.offset(groupArg + 1);
-      const cl = a.length(groupArg + 1);
-      consumer = consumerFind(arena, g, a.buf, co, cl);
-      if (consumer === 0) {
-        consumer = consumerCreate(arena, g, a.buf, co, cl, ctx.now);
-        ctx.dirty++;
-      }
-      setConsumerSeen(arena, consumer, ctx.now);
     } else if (streamLength(arena, s) > 0) {
       streamFirstLastEntry(arena, s, true, maxId);
       if (idCmp(maxId, gt) > 0) serve = true;
     }
     if (!serve) continue;
+    if (group) {
+      // Redis 7.0 looks the consumer up (or creates it) only when it serves it.
+      const co = a.offset(groupArg + 1);
+      const cl = a.length(groupArg + 1);
+      consumer = consumerFind(arena, groups[k], a.buf, co, cl);
+      if (consumer === 0) consumer = consumerCreate(arena, groups[k], a.buf, co, cl, ctx.now);
+      else setConsumerSeen(arena, consumer, ctx.now);
+    }
     served++;
     if (served === 1) h = r.deferredLen();
     const start = new StreamId();
