@@ -39,7 +39,7 @@
  * sorted when listed, which those O(N) replies can afford.
  */
 import type { ShardArena } from './arena.js';
-import { isCanonicalInt64, string2llExact } from '../protocol/number-parse.js';
+import { isCanonicalInt64, string2ll, string2llExact } from '../protocol/number-parse.js';
 import { ValueType, valueCloners, valueFreers } from './keyspace.js';
 import {
   type LexRange,
@@ -468,8 +468,8 @@ export function streamAppend(a: ShardArena, s: number, id: StreamId, buf: Uint8A
     }
   }
   redisBytes += 2; // flags
-  redisBytes += rIntSizeBig(BigInt.asIntN(64, u64(id.msHi, id.msLo) - u64(master.msHi, master.msLo)));
-  redisBytes += rIntSizeBig(BigInt.asIntN(64, u64(id.seqHi, id.seqLo) - u64(master.seqHi, master.seqLo)));
+  redisBytes += diffSize(id.msHi, id.msLo, master.msHi, master.msLo);
+  redisBytes += diffSize(id.seqHi, id.seqLo, master.seqHi, master.seqLo);
   if (!sameFields) redisBytes += rIntSize(pairs);
   for (let i = 0; i < pairs; i++) {
     if (!sameFields) redisBytes += rStrSize(buf, offsets(first + 2 * i), lengths(first + 2 * i));
@@ -494,6 +494,12 @@ export function streamAppend(a: ShardArena, s: number, id: StreamId, buf: Uint8A
   incrEntriesAdded(a, s);
 }
 
+/** Listpack size of Redis's int64 cast of the u64 difference a - b (the common case without BigInt). */
+function diffSize(aHi: number, aLo: number, bHi: number, bLo: number): number {
+  if (aHi === bHi) return rIntSize(aLo - bLo);
+  return rIntSizeBig(BigInt.asIntN(64, u64(aHi, aLo) - u64(bHi, bLo)));
+}
+
 function u64(hi: number, lo: number): bigint {
   return (BigInt(hi) << 32n) | BigInt(lo);
 }
@@ -515,9 +521,11 @@ function rIntSizeBig(v: bigint): number {
 
 /** Bytes of a string element in Redis's listpack (stored as an integer when canonical int64 text). */
 function rStrSize(buf: Uint8Array, off: number, len: number): number {
-  if (len > 0 && len <= 20 && isCanonicalInt64(buf, off, len)) {
-    const v = string2llExact(buf, off, len)!;
-    return rIntSizeBig(v);
+  if (len > 0 && len < 16) {
+    const v = string2ll(buf, off, len);
+    if (v !== null) return rIntSize(v);
+  } else if (len >= 16 && len <= 20 && isCanonicalInt64(buf, off, len)) {
+    return rIntSizeBig(string2llExact(buf, off, len)!);
   }
   const enc = len < 64 ? 1 + len : len < 4096 ? 2 + len : 5 + len;
   return enc + backlenSize(enc);
