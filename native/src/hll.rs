@@ -86,6 +86,12 @@ fn dense_get(regs: &[u8], i: usize) -> u8 {
     (((b0 >> fb) | (b1 << (8 - fb))) & HLL_REGISTER_MAX as u32) as u8
 }
 
+/// The four registers packed in three bytes of a dense value.
+#[inline]
+fn dense4(b0: u8, b1: u8, b2: u8) -> [u8; 4] {
+    [b0 & 63, ((b0 >> 6) | (b1 << 2)) & 63, ((b1 >> 4) | (b2 << 4)) & 63, b2 >> 2]
+}
+
 #[inline]
 fn dense_set(regs: &mut [u8], i: usize, val: u8) {
     let bit = i * 6;
@@ -358,11 +364,14 @@ pub fn set_registers(v: &mut [u8], base: usize, mut len: usize, sparse_max: usiz
 
 pub fn merge(max: &mut [u8], v: &[u8]) -> bool {
     if v[4] == HLL_DENSE {
-        let regs = &v[HLL_HDR_SIZE..];
-        for (i, m) in max.iter_mut().enumerate().take(HLL_REGISTERS) {
-            let val = dense_get(regs, i);
-            if val > *m {
-                *m = val;
+        // Four 6-bit registers in every 3 bytes.
+        let regs = &v[HLL_HDR_SIZE..HLL_DENSE_SIZE];
+        for (b, m) in regs.chunks_exact(3).zip(max[..HLL_REGISTERS].chunks_exact_mut(4)) {
+            let r = dense4(b[0], b[1], b[2]);
+            for k in 0..4 {
+                if r[k] > m[k] {
+                    m[k] = r[k];
+                }
             }
         }
         return true;
@@ -446,9 +455,16 @@ fn estimate(histo: &[u32; 64]) -> f64 {
 pub fn count(v: &[u8]) -> f64 {
     let mut histo = [0u32; 64];
     if v[4] == HLL_DENSE {
-        let regs = &v[HLL_HDR_SIZE..];
-        for i in 0..HLL_REGISTERS {
-            histo[dense_get(regs, i) as usize] += 1;
+        let regs = &v[HLL_HDR_SIZE..HLL_DENSE_SIZE];
+        let mut h = [[0u32; 64]; 4];
+        for b in regs.chunks_exact(3) {
+            let r = dense4(b[0], b[1], b[2]);
+            for k in 0..4 {
+                h[k][r[k] as usize] += 1;
+            }
+        }
+        for (j, slot) in histo.iter_mut().enumerate() {
+            *slot = h[0][j] + h[1][j] + h[2][j] + h[3][j];
         }
     } else {
         let end = v.len();
@@ -481,9 +497,16 @@ pub fn count(v: &[u8]) -> f64 {
 }
 
 pub fn count_raw(max: &[u8]) -> f64 {
+    // Four histograms, so that consecutive increments do not wait on each other.
+    let mut h = [[0u32; 64]; 4];
+    for r in max[..HLL_REGISTERS].chunks_exact(4) {
+        for k in 0..4 {
+            h[k][(r[k] & 63) as usize] += 1;
+        }
+    }
     let mut histo = [0u32; 64];
-    for &r in &max[..HLL_REGISTERS] {
-        histo[(r & 63) as usize] += 1;
+    for (j, slot) in histo.iter_mut().enumerate() {
+        *slot = h[0][j] + h[1][j] + h[2][j] + h[3][j];
     }
     estimate(&histo)
 }

@@ -442,10 +442,18 @@ export function hllSetRegisters(v: Uint8Array, base: number, len: number, sparse
 export function hllMerge(max: Uint8Array, v: Uint8Array, base: number, len: number): boolean {
   const end = base + len;
   if (v[base + 4] === HLL_DENSE) {
-    const regs = base + HLL_HDR_SIZE;
-    for (let i = 0; i < HLL_REGISTERS; i++) {
-      const val = denseGet(v, regs, i, end);
-      if (val > max[i]) max[i] = val;
+    for (let p = base + HLL_HDR_SIZE, i = 0; p < end; p += 3, i += 4) {
+      const b0 = v[p];
+      const b1 = v[p + 1];
+      const b2 = v[p + 2];
+      const r0 = b0 & 63;
+      const r1 = ((b0 >>> 6) | (b1 << 2)) & 63;
+      const r2 = ((b1 >>> 4) | (b2 << 4)) & 63;
+      const r3 = b2 >>> 2;
+      if (r0 > max[i]) max[i] = r0;
+      if (r1 > max[i + 1]) max[i + 1] = r1;
+      if (r2 > max[i + 2]) max[i + 2] = r2;
+      if (r3 > max[i + 3]) max[i + 3] = r3;
     }
     return true;
   }
@@ -480,8 +488,16 @@ export function hllCount(v: Uint8Array, base: number, len: number): number {
   histo.fill(0);
   const end = base + len;
   if (v[base + 4] === HLL_DENSE) {
-    const regs = base + HLL_HDR_SIZE;
-    for (let i = 0; i < HLL_REGISTERS; i++) histo[denseGet(v, regs, i, end)]++;
+    // Four 6-bit registers in every 3 bytes (Redis's hllDenseRegHisto unrolls the same way).
+    for (let p = base + HLL_HDR_SIZE; p < end; p += 3) {
+      const b0 = v[p];
+      const b1 = v[p + 1];
+      const b2 = v[p + 2];
+      histo[b0 & 63]++;
+      histo[((b0 >>> 6) | (b1 << 2)) & 63]++;
+      histo[((b1 >>> 4) | (b2 << 4)) & 63]++;
+      histo[b2 >>> 2]++;
+    }
   } else {
     let p = base + HLL_HDR_SIZE;
     let idx = 0;
