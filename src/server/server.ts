@@ -161,8 +161,6 @@ export class Server implements ReplySink {
     this.txCtx = new ExecContext(this.shards, this.slotToShard, this.settings, this.mainStats, this.scratch);
     // Commands of EXEC never block (Redis's CLIENT_DENY_BLOCKING): they answer their timeout reply.
     this.txCtx.denyBlocking = true;
-    // Commands of EXEC never block (Redis's CLIENT_DENY_BLOCKING): they answer their timeout reply.
-    this.txCtx.denyBlocking = true;
     let threads = config.int('threads');
     if (threads < 0) threads = defaultThreads();
     this.threads = threads;
