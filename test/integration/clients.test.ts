@@ -1,5 +1,10 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+// The server runs in this process: a synchronous child (execFileSync) would block the event loop it
+// needs to answer, so the tools run asynchronously.
+const run = promisify(execFile);
 import Redis from 'ioredis';
 import { createClient } from 'redis';
 import { MODES, startTessera } from './modes.js';
@@ -82,16 +87,16 @@ for (const mode of MODES) {
       }
     });
 
-    it.runIf(hasBinary('redis-cli'))('redis-cli talks to it', () => {
-      const cli = (...args: string[]) => execFileSync('redis-cli', ['-p', String(server.port), ...args], { encoding: 'utf8' }).trim();
-      expect(cli('SET', 'cli', 'works')).toBe('OK');
-      expect(cli('GET', 'cli')).toBe('works');
-      expect(cli('INCR', 'cli:n')).toBe('1');
-      expect(cli('PING')).toBe('PONG');
+    it.runIf(hasBinary('redis-cli'))('redis-cli talks to it', async () => {
+      const cli = async (...args: string[]) => (await run('redis-cli', ['-p', String(server.port), ...args], { encoding: 'utf8', timeout: 10000 })).stdout.trim();
+      expect(await cli('SET', 'cli', 'works')).toBe('OK');
+      expect(await cli('GET', 'cli')).toBe('works');
+      expect(await cli('INCR', 'cli:n')).toBe('1');
+      expect(await cli('PING')).toBe('PONG');
     });
 
-    it.runIf(hasBinary('redis-benchmark'))('redis-benchmark -t set,get,incr,mset completes', () => {
-      const out = execFileSync(
+    it.runIf(hasBinary('redis-benchmark'))('redis-benchmark -t set,get,incr,mset completes', async () => {
+      const { stdout: out } = await run(
         'redis-benchmark',
         ['-p', String(server.port), '-t', 'set,get,incr,mset', '-n', '20000', '-r', '100000', '-q', '-c', '20'],
         { encoding: 'utf8', timeout: 120000 },
