@@ -6,7 +6,7 @@
  * Values live in the shard arena behind zset-value.ts. Handlers follow Redis's order of checks
  * (argument parsing, then key lookup and type, then the operation) so errors match byte for byte.
  * Multi-key commands reach each key's shard with `ctx.keyspaceFor(i)`; results are built in the
- * destination's arena. The blocking BZPOPMIN / BZPOPMAX / BZMPOP are not implemented here.
+ * destination's arena. The blocking BZPOPMIN / BZPOPMAX / BZMPOP live in zset-blocking.ts.
  *
  * Files: this one (single-key commands, pops, ZRANDMEMBER, ZSCAN, the value hooks and the family),
  * zset-range.ts (range commands and the shared helpers), zset-store.ts (ZUNION/ZINTER/ZDIFF...).

@@ -9,8 +9,8 @@
  *
  * WATCH: a command that changed something (its context's dirty count went up, in a worker or
  * here) marks every client watching one of its keys; writes whose keys are not in their key
- * positions (FLUSHALL, SWAPDB, MOVE, COPY ... DB) mark every watcher of the databases... of every
- * database, conservatively. A watched key that is expired when EXEC runs also fails it.
+ * positions (FLUSHALL, SWAPDB, MOVE, COPY ... DB) mark every watcher.
+ * A watched key that is expired when EXEC runs also fails it.
  * Differences from Redis, both conservative (EXEC fails where Redis might run it): a multi-key
  * command that changed one of its keys marks watchers of all of them, and a key already expired
  * when WATCHed fails the EXEC too.

@@ -1,5 +1,5 @@
 /**
- * Sorted-set commands (the blocking BZPOPMIN / BZPOPMAX / BZMPOP are not implemented yet).
+ * Sorted-set commands (the blocking ones are in sorted-set-blocking.ts).
  * Facts follow Redis 7.0.15's command JSON; summaries are ours.
  */
 import type { CommandDef } from '../spec.js';
