@@ -44,6 +44,71 @@ for (const mode of MODES.slice(0, 2)) {
       }
     });
 
+    it('moves between shards and MULTI/EXEC transfers conserve every total', async () => {
+      const setup = new Redis({ port: server.port, host: '127.0.0.1' });
+      const writers = Array.from({ length: 4 }, () => new Redis({ port: server.port, host: '127.0.0.1' }));
+      const reader = new Redis({ port: server.port, host: '127.0.0.1' });
+      const A = '{alpha}';
+      const B = '{beta}';
+      const ITEMS = 40;
+      try {
+        await setup.flushall();
+        const items = Array.from({ length: ITEMS }, (_, i) => `item${i}`);
+        await setup.rpush(`${A}l`, ...items);
+        await setup.sadd(`${A}s`, ...items);
+        await setup.zadd(`${A}z`, ...items.flatMap((m, i) => [i, m]));
+        await setup.mset(`${A}n`, '1000', `${B}n`, '1000');
+        let stop = false;
+        const writing = writers.map(async (w, n) => {
+          for (let round = 0; !stop && round < 300; round++) {
+            const [from, to] = (round + n) % 2 === 0 ? [A, B] : [B, A];
+            switch (round % 5) {
+              case 0:
+                await w.lmove(`${from}l`, `${to}l`, 'LEFT', 'RIGHT');
+                break;
+              case 1:
+                await w.smove(`${from}s`, `${to}s`, items[(round * 7 + n) % ITEMS]);
+                break;
+              case 2:
+                await w.multi().decrby(`${from}n`, 3).incrby(`${to}n`, 3).exec();
+                break;
+              case 3:
+                await w.blmove(`${from}l`, `${to}l`, 'RIGHT', 'LEFT', 0.01);
+                break;
+              default:
+                await w.zunionstore(`{gamma}u`, 2, `${A}z`, `${B}z`);
+            }
+          }
+        });
+        let checks = 0;
+        for (let i = 0; i < 200; i++) {
+          const r = (await reader
+            .multi()
+            .llen(`${A}l`)
+            .llen(`${B}l`)
+            .scard(`${A}s`)
+            .scard(`${B}s`)
+            .get(`${A}n`)
+            .get(`${B}n`)
+            .exec())!.map(([err, v]) => (err ? err : v));
+          expect((r[0] as number) + (r[1] as number)).toBe(ITEMS);
+          expect((r[2] as number) + (r[3] as number)).toBe(ITEMS);
+          expect(Number(r[4]) + Number(r[5])).toBe(2000);
+          const union = await reader.sunionstore(`{gamma}s`, `${A}s`, `${B}s`);
+          expect(union).toBe(ITEMS);
+          checks++;
+        }
+        stop = true;
+        await Promise.all(writing);
+        expect(checks).toBe(200);
+        expect(await reader.zcard('{gamma}u')).toBe(ITEMS);
+      } finally {
+        setup.disconnect();
+        writers.forEach((w) => w.disconnect());
+        reader.disconnect();
+      }
+    });
+
     it('replies stay in request order when a pipeline mixes shards and whole-keyspace commands', async () => {
       const r = new Redis({ port: server.port, host: '127.0.0.1' });
       try {
