@@ -661,7 +661,7 @@ export class Server implements ReplySink {
       this.inflightClient[idx] = client;
       this.inflightSlot[idx] = attempt === null ? this.reserveSlot(client) : ATTEMPT;
       this.inflightSpec[idx] = spec.id;
-      this.inflightWatch[idx] = this.watchers.size > 0 ? this.watchedNamesOf(spec, args, db) : undefined;
+      this.inflightWatch[idx] = this.watchers.size > 0 ? this.watchedNamesOf(spec, args, db, n) : undefined;
       this.inflightCount++;
       pool.send(worker, reqId, attempt !== null && attempt.parked ? client.resp | RETRY_RESP_BIT : client.resp, db, spec.id, args);
       return;
@@ -839,11 +839,14 @@ export class Server implements ReplySink {
     }
   }
 
-  /** The watched key names among a command's keys ('' = all: keys it cannot name), or undefined. */
-  private watchedNamesOf(spec: CommandSpec, args: Args, db: number): string[] | undefined {
+  /**
+   * The watched key names among a command's keys ('' = all: keys it cannot name), or undefined.
+   * `known` >= 0: keyIdx already holds that many key positions of this command (the dispatcher's).
+   */
+  private watchedNamesOf(spec: CommandSpec, args: Args, db: number, known = -1): string[] | undefined {
     if (wakesEveryone(spec) || routeOfSpec(this.impls[spec.id]) === 'all') return [''];
     if (this.keyIdx.length < args.argc) this.keyIdx = new Int32Array(args.argc * 2);
-    const n = keyPositions(spec, args, this.keyIdx);
+    const n = known >= 0 ? known : keyPositions(spec, args, this.keyIdx);
     let out: string[] | undefined;
     for (let k = 0; k < n; k++) {
       const i = this.keyIdx[k];
@@ -973,7 +976,9 @@ export class Server implements ReplySink {
       for (const b of this.blocked.everyone()) this.wake(b);
       return;
     }
-    const idx = new Int32Array(args.argc);
+    // keyIdx is free to reuse: the names are taken before any retry is dispatched.
+    if (this.keyIdx.length < args.argc) this.keyIdx = new Int32Array(args.argc * 2);
+    const idx = this.keyIdx;
     const n = keyPositions(spec, args, idx);
     if (n <= 0) return;
     const names: string[] = [];
