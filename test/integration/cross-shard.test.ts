@@ -109,6 +109,65 @@ for (const mode of MODES.slice(0, 2)) {
       }
     });
 
+    it('SORT ... STORE reads pattern keys and writes its destination atomically under concurrent transfers', async () => {
+      const setup = new Redis({ port: server.port, host: '127.0.0.1' });
+      const writers = Array.from({ length: 3 }, () => new Redis({ port: server.port, host: '127.0.0.1' }));
+      const sorter = new Redis({ port: server.port, host: '127.0.0.1' });
+      const reader = new Redis({ port: server.port, host: '127.0.0.1' });
+      // Balances in untagged keys (spread over every shard), the id list in one shard, the STORE
+      // destinations in others: a SORT that saw a transfer half-applied would store a wrong total.
+      const N = 24;
+      const TOTAL = N * 100;
+      try {
+        await setup.flushall();
+        await setup.rpush('{alpha}ids', ...Array.from({ length: N }, (_, i) => String(i)));
+        await setup.mset(...Array.from({ length: N }, (_, i) => [`bal_${i}`, '100']).flat());
+        let stop = false;
+        const writing = writers.map(async (w, n) => {
+          for (let round = 0; !stop && round < 400; round++) {
+            const from = (round * 5 + n * 7) % N;
+            const to = (from + 1 + ((round + n) % (N - 1))) % N;
+            if (round % 4 === 3) {
+              // A competing SORT ... STORE into the destination the reader checks.
+              await w.sort('{alpha}ids', 'BY', 'bal_*', 'GET', 'bal_*', 'STORE', '{beta}sorted');
+            } else {
+              await w.multi().decrby(`bal_${from}`, 7).incrby(`bal_${to}`, 7).exec();
+            }
+          }
+        });
+        const sum = (values: string[]) => values.reduce((acc, v) => acc + Number(v), 0);
+        let checks = 0;
+        for (let i = 0; i < 150; i++) {
+          const dest = i % 2 === 0 ? '{gamma}sorted' : '{delta}sorted';
+          const stored = await sorter.sort('{alpha}ids', 'BY', 'bal_*', 'GET', 'bal_*', 'GET', '#', 'STORE', dest);
+          expect(stored).toBe(2 * N);
+          const flat = await reader.lrange(dest, 0, -1);
+          expect(flat.length).toBe(2 * N);
+          const balances = flat.filter((_, j) => j % 2 === 0);
+          expect(sum(balances)).toBe(TOTAL);
+          const numeric = balances.map(Number);
+          for (let j = 1; j < numeric.length; j++) expect(numeric[j]).toBeGreaterThanOrEqual(numeric[j - 1]);
+          expect(new Set(flat.filter((_, j) => j % 2 === 1)).size).toBe(N);
+          const competing = await reader.lrange('{beta}sorted', 0, -1);
+          if (competing.length > 0) {
+            expect(competing.length).toBe(N);
+            expect(sum(competing)).toBe(TOTAL);
+          }
+          checks++;
+        }
+        stop = true;
+        await Promise.all(writing);
+        expect(checks).toBe(150);
+        const final = await reader.mget(...Array.from({ length: N }, (_, i) => `bal_${i}`));
+        expect(sum(final as string[])).toBe(TOTAL);
+      } finally {
+        setup.disconnect();
+        writers.forEach((w) => w.disconnect());
+        sorter.disconnect();
+        reader.disconnect();
+      }
+    });
+
     it('replies stay in request order when a pipeline mixes shards and whole-keyspace commands', async () => {
       const r = new Redis({ port: server.port, host: '127.0.0.1' });
       try {
