@@ -18,6 +18,7 @@ import { pubsubOf } from '../server/pubsub.js';
 import { Counter } from '../shard/command-stats.js';
 import { lruClock } from './context.js';
 import { latencyOf } from '../server/latency.js';
+import { pausesOf } from '../server/pause-monitor.js';
 
 import { REDIS_VERSION } from '../version.js';
 
@@ -400,6 +401,7 @@ function statsSection(server: Server, runningCommand: boolean): string[] {
     'io_threaded_writes_processed:0',
     'reply_buffer_shrinks:0',
     'reply_buffer_expands:0',
+    ...pausesOf(server).infoLines(),
   ];
 }
 

@@ -25,6 +25,7 @@ import { commandReply } from './command-introspection.js';
 import { parseInteger, replyHelp, subcommandSyntaxErrorOf } from './connection.js';
 import { slowlogOf, refreshSlowlogSettings } from '../server/slowlog.js';
 import { latencyOf, refreshLatencySettings, latencyGraph, latencyDoctorReport, type LatencyHistogram } from '../server/latency.js';
+import { pausesOf } from '../server/pause-monitor.js';
 
 // ---------------------------------------------------------------- glob
 
@@ -211,6 +212,7 @@ function configSet(ctx: ExecContext, server: Server): void {
 function configResetstat(ctx: ExecContext, server: Server): void {
   server.resetStats();
   latencyOf(server).resetHistograms();
+  pausesOf(server).reset();
   resetPeakMemory(server);
   ctx.reply.ok();
 }

@@ -39,6 +39,7 @@ import type { ShardHandler } from '../commands/handler.js';
 import { EXECABORT, NOT_IN_MULTI_COMMANDS, TransactionState, WatchedKeys } from './transaction.js';
 import { ownedCopy } from '../protocol/args.js';
 import type { MainHandler } from '../commands/handler.js';
+import { pausesOf } from './pause-monitor.js';
 
 export { TESSERA_VERSION, REDIS_VERSION };
 
@@ -216,6 +217,7 @@ export class Server implements ReplySink {
     }
     this.cron = setInterval(() => this.serverCron(), Math.max(1, Math.floor(1000 / Math.max(1, this.config.int('hz')))));
     this.cron.unref();
+    pausesOf(this).start();
     const addr = this.address();
     this.log.notice(`Tessera ${TESSERA_VERSION} (Redis ${REDIS_VERSION} compatible), ${this.threads === 0 ? 'inline mode (--threads 0)' : `${this.threads} shard worker(s)`}, ${this.shards.length} shards, parser ${parserKind()}, port ${addr.port}, pid ${process.pid}`);
     this.log.notice('Ready to accept connections');
@@ -246,6 +248,7 @@ export class Server implements ReplySink {
     if (this.closing) return;
     this.closing = true;
     if (this.cron) clearInterval(this.cron);
+    pausesOf(this).stop();
     await Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
     for (const c of this.clients.values()) c.socket.destroy();
     this.clients.clear();
