@@ -33,9 +33,12 @@ export class Args {
     return this.buf.subarray(o, o + this.words[this.base + 2 * i + 1]);
   }
 
-  /** A copy of argument i, for values that outlive the command. */
+  /**
+   * A copy of argument i, for values that outlive the command. (Not `bytes(i).slice()`: on a Buffer,
+   * slice is a view, and connections' reads share one buffer.)
+   */
   copy(i: number): Uint8Array {
-    return this.bytes(i).slice();
+    return new Uint8Array(this.bytes(i));
   }
 
   /** Argument i as a JS string (latin1, so any byte string round-trips). Allocates: use where semantics need it. */

@@ -5,6 +5,8 @@
 import type { Socket } from 'node:net';
 
 const MIN_CHUNK = 4096;
+/** A connection keeps its output chunk between batches only up to this size (Redis's reply buffer is 16 KiB). */
+const MAX_KEPT = 16 * 1024;
 
 export class OutputBuffer {
   private chunk: Buffer | null = null;
@@ -29,13 +31,18 @@ export class OutputBuffer {
     this.chunk = next;
   }
 
-  /** Writes what was gathered; the buffer belongs to the socket afterwards. */
+  /**
+   * Writes what was gathered. When the kernel took every byte at once (the usual case: libuv tries the
+   * write synchronously and the socket had nothing queued), the chunk is ours again and is reused for
+   * the next batch; otherwise the socket keeps it until written and the next batch starts a new one.
+   */
   flush(socket: Socket): void {
     if (this.used === 0 || this.chunk === null) return;
-    const out = this.chunk.subarray(0, this.used);
-    this.chunk = null;
+    const chunk = this.chunk;
+    const queued = socket.writableLength;
+    socket.write(chunk.subarray(0, this.used));
     this.used = 0;
-    socket.write(out);
+    if (queued !== 0 || socket.writableLength !== 0 || chunk.length > MAX_KEPT) this.chunk = null;
   }
 
   discard(): void {

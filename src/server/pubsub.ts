@@ -65,7 +65,7 @@ export class PubSubRegistry {
     if (kind === 'pattern') {
       let entry = this.patterns.get(name);
       if (entry === undefined) {
-        entry = { bytes: bytes.slice(), clients: new Set() };
+        entry = { bytes: new Uint8Array(bytes), clients: new Set() };
         this.patterns.set(name, entry);
       }
       entry.clients.add(client);

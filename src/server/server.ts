@@ -119,6 +119,8 @@ export class Server implements ReplySink {
   private readonly endReply = new Reply(256);
   private readonly args = new Args();
   private parseOut = new Uint32Array(PARSE_WORDS);
+  /** Where every accepted connection's reads land (readIntoSharedBuffer); never referenced after onRead. */
+  private readonly readBuf = Buffer.allocUnsafe(64 * 1024);
   private keyIdx = new Int32Array(1024);
   private readonly blockArgs = new Args();
   /** Keys a command in flight on a worker may change that someone WATCHes (by request id slot). */
@@ -229,11 +231,47 @@ export class Server implements ReplySink {
       srv.once('error', reject);
       srv.listen({ ...opts, backlog: this.config.int('tcp-backlog') }, () => {
         srv.off('error', reject);
+        this.readIntoSharedBuffer(srv);
         srv.on('error', (err) => this.log.warning(`listener error: ${err.message}`));
         this.listeners.push(srv);
         resolve();
       });
     });
+  }
+
+  /**
+   * Accepted connections read into one shared buffer instead of a fresh Buffer per read (net.Socket's
+   * `onread` option, which net.Server does not offer for accepted sockets, so the listener's
+   * connection callback is taken over). Measured: about 2 us and one 64 KiB malloc less per read
+   * (bench/README.md). onRead leaves no client input pointing into the shared buffer. Without the
+   * internal handle (another Node) connections keep the 'data' event path.
+   */
+  private readIntoSharedBuffer(srv: net.Server): void {
+    const handle = (srv as unknown as { _handle?: { onconnection?: unknown } })._handle;
+    if (handle === undefined || handle === null || typeof handle.onconnection !== 'function') return;
+    handle.onconnection = (err: number, clientHandle: unknown): void => {
+      if (err !== 0 || clientHandle === undefined || clientHandle === null) return;
+      let client: Client | null = null;
+      const socket = new net.Socket({
+        handle: clientHandle as never,
+        readable: true,
+        writable: true,
+        onread: { buffer: this.readBuf, callback: (n: number): boolean => { if (client !== null) this.onRead(client, n); return true; } },
+      } as net.SocketConstructorOpts);
+      client = this.accept(socket, false);
+    };
+  }
+
+  private onRead(client: Client, n: number): void {
+    this.onData(client, this.readBuf, n);
+    if (client.input === this.readBuf) {
+      if (client.inputStart === client.inputEnd) client.input = EMPTY;
+      else {
+        client.input = Buffer.from(this.readBuf.subarray(client.inputStart, client.inputEnd));
+        client.inputEnd -= client.inputStart;
+        client.inputStart = 0;
+      }
+    }
   }
 
   address(): { host: string; port: number } {
@@ -266,16 +304,17 @@ export class Server implements ReplySink {
 
   // ---------------------------------------------------------------- connections
 
-  private accept(socket: net.Socket): void {
+  /** A new connection; `dataEvents` false when its reads arrive through onRead (readIntoSharedBuffer). */
+  private accept(socket: net.Socket, dataEvents = true): Client | null {
     if (this.clients.size >= this.config.int('maxclients')) {
       this.stats.rejectedConnections++;
       socket.end('-ERR max number of clients reached\r\n');
-      return;
+      return null;
     }
     const remote = socket.remoteAddress ?? '';
     if (this.config.bool('protected-mode') && this.config.string('requirepass') === '' && !isLoopback(remote) && socket.remoteFamily !== undefined && !this.explicitBind()) {
       socket.end(PROTECTED_MODE_ERROR);
-      return;
+      return null;
     }
     const client = new Client(this.nextClientId++, socket);
     client.authenticated = this.config.string('requirepass') === '';
@@ -284,9 +323,10 @@ export class Server implements ReplySink {
     socket.setNoDelay(true);
     const keepalive = this.config.int('tcp-keepalive');
     if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
-    socket.on('data', (chunk: Buffer) => this.onData(client, chunk));
+    if (dataEvents) socket.on('data', (chunk: Buffer) => this.onData(client, chunk, chunk.length));
     socket.on('error', () => this.dropClient(client));
     socket.on('close', () => this.dropClient(client));
+    return client;
   }
 
   private explicitBind(): boolean {
@@ -312,27 +352,28 @@ export class Server implements ReplySink {
     this.touched.add(client);
   }
 
-  private onData(client: Client, chunk: Buffer): void {
+  /** `n` bytes read into `chunk` (from 0). */
+  private onData(client: Client, chunk: Buffer, n: number): void {
     if (client.closed) return;
-    this.stats.netInputBytes += chunk.length;
+    this.stats.netInputBytes += n;
     client.lastInteraction = Date.now();
     if (client.inputStart === client.inputEnd) {
       client.input = chunk;
       client.inputStart = 0;
-      client.inputEnd = chunk.length;
+      client.inputEnd = n;
     } else {
       const pending = client.inputEnd - client.inputStart;
-      if (client.input.length - client.inputEnd >= chunk.length && client.input !== chunk) {
-        chunk.copy(client.input, client.inputEnd);
+      if (client.input.length - client.inputEnd >= n && client.input !== chunk) {
+        chunk.copy(client.input, client.inputEnd, 0, n);
       } else {
-        const next = Buffer.allocUnsafe(Math.max(pending + chunk.length, pending * 2));
+        const next = Buffer.allocUnsafe(Math.max(pending + n, pending * 2));
         client.input.copy(next, 0, client.inputStart, client.inputEnd);
-        chunk.copy(next, pending);
+        chunk.copy(next, pending, 0, n);
         client.input = next;
         client.inputStart = 0;
         client.inputEnd = pending;
       }
-      client.inputEnd += chunk.length;
+      client.inputEnd += n;
     }
     const limit = this.config.int('client-query-buffer-limit');
     if (client.inputEnd - client.inputStart > limit) {
