@@ -8,7 +8,7 @@
  */
 import { Args } from '../protocol/args.js';
 import { Reply } from '../protocol/reply.js';
-import { ShardKeyspace } from '../storage/keyspace.js';
+import { LazyFree, ShardKeyspace } from '../storage/keyspace.js';
 import { keySlot } from '../shard/slot.js';
 import { SharedSettings, Setting } from '../shard/shared-settings.js';
 import type { CommandSpec } from './spec.js';
@@ -47,6 +47,8 @@ export class ExecContext {
     this.settings = settings;
     this.stats = stats;
     this.reply = reply;
+    const lazyFlags = () => settings.get(Setting.LazyFree);
+    for (const ks of shards) ks.lazyFlags = lazyFlags;
   }
 
   /** The shard holding the key in argument `i`. Hot path. */
@@ -96,11 +98,16 @@ export class ExecContext {
     return this.expireIfNeeded(ks, e) ? 0 : e;
   }
 
+  /** Whether deleting an expired key frees its value lazily (lazyfree-lazy-expire). */
+  lazyExpire(): boolean {
+    return (this.settings.get(Setting.LazyFree) & LazyFree.Expire) !== 0;
+  }
+
   /** Deletes `e` if its expiry time has passed; true when it did. */
   expireIfNeeded(ks: ShardKeyspace, e: number): boolean {
     const at = ks.expireOf(e);
     if (at === 0 || at > this.now) return false;
-    ks.remove(this.db, e);
+    ks.remove(this.db, e, this.lazyExpire());
     this.stats.count(Counter.ExpiredKeys);
     this.dirty++;
     return true;

@@ -142,7 +142,7 @@ function expireGeneric(ctx: ExecContext, relative: boolean, seconds: boolean, co
     if (flags & EXPIRE_LT && has && compare(when, current) >= 0) return ctx.reply.integer(0);
   }
   if (compare(when, ctx.now) <= 0) {
-    ks.remove(ctx.db, e);
+    ks.remove(ctx.db, e, ctx.lazyExpire());
   } else {
     setExpireExact(ctx, ks, e, when);
   }

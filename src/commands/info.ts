@@ -197,9 +197,25 @@ export interface MemoryFigures {
 
 const PEAKS = new WeakMap<Server, number>();
 
-/** CONFIG RESETSTAT forgets the peak, as Redis's resetServerStats does. */
+/** lazyfreed_objects as of the last CONFIG RESETSTAT (the shards' own counts only grow). */
+const LAZYFREED_BASE = new WeakMap<Server, number>();
+
+/** CONFIG RESETSTAT forgets the peak and the lazily freed count, as Redis's resetServerStats does. */
 export function resetPeakMemory(server: Server): void {
   PEAKS.delete(server);
+  LAZYFREED_BASE.set(server, lazyFreeFigures(server).freed);
+}
+
+/** Objects queued for lazy freeing and lazily freed, summed over the shards (read without a hold). */
+function lazyFreeFigures(server: Server): { pending: number; freed: number } {
+  let pending = 0;
+  let freed = 0;
+  for (const s of server.shards) {
+    s.arena.refresh();
+    pending += s.lazyPending();
+    freed += s.lazyFreed();
+  }
+  return { pending, freed };
 }
 
 export function memoryFigures(server: Server): MemoryFigures {
@@ -251,6 +267,7 @@ function ratio(a: number, b: number): number {
 
 function memorySection(server: Server): string[] {
   const m = memoryFigures(server);
+  const lazy = lazyFreeFigures(server);
   const maxmemory = server.config.int('maxmemory');
   const total = os.totalmem();
   return [
@@ -303,8 +320,8 @@ function memorySection(server: Server): string[] {
     'mem_aof_buffer:0',
     'mem_allocator:libc',
     'active_defrag_running:0',
-    'lazyfree_pending_objects:0',
-    'lazyfreed_objects:0',
+    `lazyfree_pending_objects:${lazy.pending}`,
+    `lazyfreed_objects:${lazy.freed - (LAZYFREED_BASE.get(server) ?? 0)}`,
   ];
 }
 

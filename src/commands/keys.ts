@@ -17,7 +17,7 @@
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
 import { lruIdleMs, lfuDecayedCounter } from './context.js';
-import { ShardKeyspace, ValueType, Encoding, valueCloners, E_KEY } from '../storage/keyspace.js';
+import { ShardKeyspace, ValueType, Encoding, valueCloners, E_KEY, LazyFree } from '../storage/keyspace.js';
 import { Counter } from '../shard/command-stats.js';
 import { Setting } from '../shard/shared-settings.js';
 import { DB_INDEX_OUT_OF_RANGE, NOT_INTEGER, NOT_INT_RANGE, NO_SUCH_KEY, SYNTAX, TesseraError, subcommandSyntaxError } from '../protocol/errors.js';
@@ -131,14 +131,18 @@ function entryWithValueOf(ctx: ExecContext, src: ShardKeyspace, e: number, dst: 
 
 // ---------------------------------------------------------------- DEL UNLINK EXISTS TOUCH TYPE
 
-/** DEL / UNLINK key [key ...]: the number of keys removed (an expired key counts as absent). */
+/**
+ * DEL / UNLINK key [key ...]: the number of keys removed (an expired key counts as absent). UNLINK
+ * always frees big values lazily, DEL when lazyfree-lazy-user-del says so.
+ */
 function del(ctx: ExecContext): void {
   let removed = 0;
+  const lazy = ctx.args.is(0, 'unlink') || (ctx.settings.get(Setting.LazyFree) & LazyFree.UserDel) !== 0;
   for (let i = 1; i < ctx.args.argc; i++) {
     const ks = ctx.keyspaceFor(i);
     const e = ctx.lookupNoTouch(ks, i);
     if (e === 0) continue;
-    ks.remove(ctx.db, e);
+    ks.remove(ctx.db, e, lazy);
     ctx.dirty++;
     removed++;
   }
@@ -458,30 +462,36 @@ function dbsize(ctx: ExecContext): void {
 
 // ---------------------------------------------------------------- FLUSHDB FLUSHALL
 
-/** [ASYNC | SYNC]: both free synchronously here (the arena frees in O(1) per block). */
-function flushOptionOk(ctx: ExecContext): boolean {
+/**
+ * [ASYNC | SYNC] -> 1 lazy (an empty table in O(1), the old one freed in the background), 0 sync,
+ * -1 after replying the syntax error. Without an option, lazyfree-lazy-user-flush decides.
+ */
+function flushMode(ctx: ExecContext): number {
   const a = ctx.args;
-  if (a.argc === 1) return true;
-  if (a.argc === 2 && (a.is(1, 'sync') || a.is(1, 'async'))) return true;
+  if (a.argc === 1) return (ctx.settings.get(Setting.LazyFree) & LazyFree.UserFlush) !== 0 ? 1 : 0;
+  if (a.argc === 2 && a.is(1, 'sync')) return 0;
+  if (a.argc === 2 && a.is(1, 'async')) return 1;
   ctx.reply.error(SYNTAX);
-  return false;
+  return -1;
 }
 
 function flushdb(ctx: ExecContext): void {
-  if (!flushOptionOk(ctx)) return;
+  const mode = flushMode(ctx);
+  if (mode < 0) return;
   for (const ks of ctx.shards) {
     ks.arena.refresh();
-    ctx.dirty += ks.flush(ctx.db);
+    ctx.dirty += mode === 1 ? ks.flushLazy(ctx.db) : ks.flush(ctx.db);
   }
   ctx.reply.ok();
 }
 
 function flushall(ctx: ExecContext): void {
-  if (!flushOptionOk(ctx)) return;
+  const mode = flushMode(ctx);
+  if (mode < 0) return;
   for (const ks of ctx.shards) {
     ks.arena.refresh();
     const dbs = ks.databases;
-    for (let db = 0; db < dbs; db++) ctx.dirty += ks.flush(db);
+    for (let db = 0; db < dbs; db++) ctx.dirty += mode === 1 ? ks.flushLazy(db) : ks.flush(db);
   }
   ctx.dirty++;
   ctx.reply.ok();

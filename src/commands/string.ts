@@ -307,7 +307,7 @@ function getex(ctx: ExecContext): void {
   replyValue(ctx, ks, e);
   if (flags & (SetFlag.EXAT | SetFlag.PXAT) && expireAt <= ctx.now) {
     // An absolute time already past deletes the key (Redis's checkAlreadyExpired).
-    ks.remove(ctx.db, e);
+    ks.remove(ctx.db, e, ctx.lazyExpire());
     ctx.dirty++;
   } else if (flags & ANY_EXPIRE) {
     ks.setExpire(ctx.db, e, expireAt);

@@ -80,6 +80,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   { name: 'lazyfree-lazy-expire', kind: 'bool', default: false },
   { name: 'lazyfree-lazy-eviction', kind: 'bool', default: false },
   { name: 'lazyfree-lazy-server-del', kind: 'bool', default: false },
+  { name: 'replica-lazy-flush', kind: 'bool', default: false, aliases: ['slave-lazy-flush'] },
   { name: 'hash-max-listpack-entries', kind: 'int', default: 512, min: 0, max: MAX_LL, aliases: ['hash-max-ziplist-entries'] },
   { name: 'hash-max-listpack-value', kind: 'int', default: 64, min: 0, max: MAX_LL, aliases: ['hash-max-ziplist-value'] },
   { name: 'list-max-listpack-size', kind: 'int', default: -2, min: -5, max: MAX_INT, aliases: ['list-max-ziplist-size'] },

@@ -12,12 +12,13 @@ import { Reply } from '../protocol/reply.js';
 import { parseRequests, protocolErrorText, parserKind, setParserKind } from '../protocol/resp-parser.js';
 import { WRONG_ARITY, unknownCommand, unknownSubcommand } from '../protocol/errors.js';
 import { ShardArena } from '../storage/arena.js';
-import { ShardKeyspace } from '../storage/keyspace.js';
+import { LazyFree, ShardKeyspace } from '../storage/keyspace.js';
 import { slotTable } from '../shard/slot.js';
 import { SharedSettings, Setting, MAXMEMORY_POLICIES } from '../shard/shared-settings.js';
 import { CommandStats, Counter } from '../shard/command-stats.js';
 import { execute } from '../shard/executor.js';
 import { ActiveExpiry } from '../shard/active-expiry.js';
+import { LazyFreeRunner } from '../shard/lazy-free.js';
 import { ExecContext } from '../commands/context.js';
 import { routeOf, type CommandImpl } from '../commands/handler.js';
 import { commandImplsByName } from '../commands/registry.js';
@@ -135,6 +136,8 @@ export class Server implements ReplySink {
   private readonly touched = new Set<Client>();
   private readonly stalled = new Set<Client>();
   private readonly expiry: ActiveExpiry | null;
+  /** Inline mode's lazy freeing (workers free their own shards' jobs). */
+  private readonly lazyFree: LazyFreeRunner | null;
   private cron: NodeJS.Timeout | null = null;
   private closing = false;
 
@@ -178,9 +181,12 @@ export class Server implements ReplySink {
         this,
       );
       this.expiry = null;
+      this.lazyFree = null;
     } else {
       this.workers = null;
       this.expiry = new ActiveExpiry(this.shards, this.settings, this.mainStats);
+      this.lazyFree = new LazyFreeRunner(this.shards);
+      this.lazyFree.attachToEventLoop(LAZY_FREE_SLICE_MS);
     }
     config.onChange = (name, value) => this.onConfigChange(name, value);
   }
@@ -285,6 +291,7 @@ export class Server implements ReplySink {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    if (this.lazyFree) this.lazyFree.stop();
     if (this.cron) clearInterval(this.cron);
     pausesOf(this).stop();
     await Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
@@ -1230,6 +1237,14 @@ export class Server implements ReplySink {
     s.set(Setting.HashMaxListpackEntries, Math.min(0x7fffffff, c.int('hash-max-listpack-entries')));
     s.set(Setting.HashMaxListpackValue, Math.min(0x7fffffff, c.int('hash-max-listpack-value')));
     s.set(Setting.HllSparseMaxBytes, Math.min(0x7fffffff, c.int('hll-sparse-max-bytes')));
+    s.set(
+      Setting.LazyFree,
+      (c.bool('lazyfree-lazy-user-del') ? LazyFree.UserDel : 0) |
+        (c.bool('lazyfree-lazy-user-flush') ? LazyFree.UserFlush : 0) |
+        (c.bool('lazyfree-lazy-expire') ? LazyFree.Expire : 0) |
+        (c.bool('lazyfree-lazy-eviction') ? LazyFree.Eviction : 0) |
+        (c.bool('lazyfree-lazy-server-del') ? LazyFree.ServerDel : 0),
+    );
   }
 
   private onConfigChange(name: string, value: ConfigValue): void {
@@ -1265,6 +1280,8 @@ export class Server implements ReplySink {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Longest run of lazy freeing between two turns of the event loop, inline mode (ms). */
+const LAZY_FREE_SLICE_MS = 1;
 
 /** A copy of bytes[start, end) (Buffer#slice would return a view of a buffer that gets reused). */
 function copyBytes(bytes: Uint8Array, start: number, end: number): Uint8Array {

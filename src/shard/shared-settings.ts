@@ -13,6 +13,7 @@
  *  13 hash-max-listpack-entries, 14 hash-max-listpack-value (saturate at 2^31-1)
  *  15 set-max-intset-entries (capped at 2^30, as Redis caps intsets)
  *  16 hll-sparse-max-bytes (saturates at 2^31-1)
+ *  17 lazyfree-lazy-* settings as LazyFree bits (storage/keyspace.ts)
  */
 export const enum Setting {
   ActiveExpire = 0,
@@ -32,6 +33,7 @@ export const enum Setting {
   HashMaxListpackValue = 14,
   SetMaxIntsetEntries = 15,
   HllSparseMaxBytes = 16,
+  LazyFree = 17,
 }
 /** Room for more settings: the buffer is sized once, at startup. */
 const WORDS = 32;

@@ -15,6 +15,7 @@ import { CommandStats } from './command-stats.js';
 import { execute } from './executor.js';
 import { shardHandlersByName } from '../commands/registry.js';
 import { ActiveExpiry } from './active-expiry.js';
+import { LazyFreeRunner } from './lazy-free.js';
 
 const startup = workerData as WorkerStartup;
 const requests = new ByteRing(startup.requestRing);
@@ -29,6 +30,12 @@ const byName = shardHandlersByName();
 const handlers = startup.specNames.map((name) => byName.get(name) ?? byName.get(name.split('|')[0]) ?? null);
 const owned = startup.owned.map((i) => shards[i]);
 const expiry = new ActiveExpiry(owned, settings, stats);
+const lazyFree = new LazyFreeRunner(owned);
+/** Lazy freeing: a slice when idle (ms), and a shorter one every LAZY_FREE_EVERY requests under load. */
+const LAZY_FREE_IDLE_MS = 1;
+const LAZY_FREE_BUSY_MS = 0.25;
+const LAZY_FREE_EVERY = 64;
+let sinceLazyFree = 0;
 let words = new Uint32Array(256);
 const SPINS = 2000;
 
@@ -126,6 +133,12 @@ function loop(): void {
     const off = requests.peek();
     if (off < 0) {
       expiry.maybeRun(Date.now());
+      // Owned shards are ours here (a hold parks this loop), so queued frees may run.
+      if (lazyFree.hasWork()) {
+        lazyFree.runSlice(LAZY_FREE_IDLE_MS);
+        if (receiveMessageOnPort(parentPort!)?.message === 'stop') return;
+        continue;
+      }
       if (!requests.waitForData(SPINS, expiry.msUntilNext(Date.now()))) {
         if (receiveMessageOnPort(parentPort!)?.message === 'stop') return;
       }
@@ -152,6 +165,10 @@ function loop(): void {
     }
     runRequest(requests.u8, u32, off);
     requests.advance();
+    if (++sinceLazyFree >= LAZY_FREE_EVERY) {
+      sinceLazyFree = 0;
+      if (lazyFree.hasWork()) lazyFree.runSlice(LAZY_FREE_BUSY_MS);
+    }
   }
 }
 

@@ -124,6 +124,55 @@ export function ftFree(a: ShardArena, t: number): void {
   a.free(t);
 }
 
+/** T_KIND of a table being torn down by ftFreeSome; its T_USED0/T_USED1 words are then bucket cursors. */
+const DYING = 0xffffffff;
+
+/**
+ * Lazy freeing: frees the table's entries bucket by bucket, about `budget` units of work (one per
+ * entry and one per bucket visited), keeping its place in the dead table's header. Returns the work
+ * done; a result below `budget` means the table is completely freed (header included), otherwise
+ * call again. Nothing else may use the table once this has started.
+ */
+export function ftFreeSome(a: ShardArena, t: number, budget: number): number {
+  const u32 = a.u32;
+  const tw = t >>> 2;
+  if (u32[tw + T_KIND] !== DYING) {
+    u32[tw + T_KIND] = DYING;
+    u32[tw + T_USED0] = 0;
+    u32[tw + T_USED1] = 0;
+  }
+  let used = 0;
+  for (let which = 0; which < 2; which++) {
+    const sizeWord = tw + (which === 0 ? T_SIZE0 : T_SIZE1);
+    const size = u32[sizeWord];
+    if (size === 0) continue;
+    const buckets = u32[tw + (which === 0 ? T_BUCKETS0 : T_BUCKETS1)];
+    const cursorWord = tw + (which === 0 ? T_USED0 : T_USED1);
+    let i = u32[cursorWord];
+    while (i < size) {
+      if (used >= budget) {
+        u32[cursorWord] = i;
+        return used;
+      }
+      let e = u32[(buckets >>> 2) + i];
+      while (e !== 0) {
+        const next = u32[e >>> 2];
+        a.free(e);
+        used++;
+        e = next;
+      }
+      used++;
+      i++;
+    }
+    a.free(buckets);
+    u32[sizeWord] = 0;
+    used++;
+  }
+  if (used >= budget) return used;
+  a.free(t);
+  return used;
+}
+
 export function ftClone(src: ShardArena, t: number, dst: ShardArena): number {
   const tw = t >>> 2;
   const kind = src.u32[tw + T_KIND];

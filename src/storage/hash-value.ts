@@ -17,7 +17,7 @@
  * same reply code serves both encodings.
  */
 import type { ShardArena } from './arena.js';
-import { type ShardKeyspace, Encoding, ValueType, valueCloners, valueFreers } from './keyspace.js';
+import { type ShardKeyspace, Encoding, ValueType, valueCloners, valueFreers, valueLazyFreers } from './keyspace.js';
 import {
   ListpackEntry,
   lpAppend,
@@ -42,6 +42,7 @@ import {
   ftFind,
   ftForEach,
   ftFree,
+  ftFreeSome,
   ftInsertValue,
   ftMemory,
   ftNew,
@@ -68,6 +69,15 @@ function tableOf(root: number): number {
 valueFreers[ValueType.Hash] = (a: ShardArena, root: number) => {
   if (isTableRoot(root)) ftFree(a, tableOf(root));
   else lpFree(a, root);
+};
+
+valueLazyFreers[ValueType.Hash] = {
+  effort: (a, root) => (isTableRoot(root) ? ftCount(a, tableOf(root)) : 1),
+  freeSome(a, root, budget) {
+    if (isTableRoot(root)) return ftFreeSome(a, tableOf(root), budget);
+    lpFree(a, root);
+    return 0;
+  },
 };
 
 valueCloners[ValueType.Hash] = (src: ShardArena, root: number, dst: ShardArena) =>

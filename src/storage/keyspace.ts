@@ -12,7 +12,17 @@
  * - Expiry is a u64 of ms since the epoch in the entry (two u32 words; 0 = none); `expires` counts keys
  *   with one. Active expiry scans buckets from a per-table cursor.
  *
- * Root words (arena.rootIndex): 0 hash seed, 1 database count, 2 address of the table-address array.
+ * - Lazy freeing (Redis's lazyfree.c, with the owning thread in place of the bio thread): a deletion
+ *   that may be lazy unlinks the key at once (every later read sees it gone) and, when freeing its
+ *   value costs more than LAZYFREE_THRESHOLD allocations, queues the detached entry itself as a job
+ *   (its next word links the queue, so queueing allocates nothing). An asynchronous flush swaps in
+ *   an empty table and queues the old one. The thread that owns the shard frees jobs in bounded
+ *   slices (`lazyFreeSome`) when it is idle or between batches, never while another thread holds
+ *   the shard; a table job frees small entries as it goes and queues big ones behind itself.
+ *
+ * Root words (arena.rootIndex): 0 hash seed, 1 database count, 2 address of the table-address array,
+ * 3 lazy-free queue head, 4 queue tail, 5 objects pending (keys of a queued table count one each),
+ * 6/7 objects lazily freed so far (low/high u32).
  *
  * Entry layout (byte offsets from the entry address):
  *   0 next   4 hash   8 type (u8)  9 encoding (u8)  10 flags (u16)  12 lru/lfu
@@ -71,6 +81,29 @@ const INITIAL_SIZE = 4;
 const R_SEED = 0;
 const R_DB_COUNT = 1;
 const R_TABLES = 2;
+const R_LAZY_HEAD = 3;
+const R_LAZY_TAIL = 4;
+const R_LAZY_PENDING = 5;
+const R_LAZY_FREED_LO = 6;
+const R_LAZY_FREED_HI = 7;
+
+/** Type byte of a queued job that is a whole dropped table (words: 12 bucket cursor, 16 which table, 28 table). */
+const JOB_TABLE = 0xfe;
+const J_CURSOR = 3;
+const J_WHICH = 4;
+const J_TABLE = 7;
+
+/** Redis's LAZYFREE_THRESHOLD: a value whose freeing costs more allocations than this is freed lazily. */
+export const LAZYFREE_THRESHOLD = 64;
+
+/** Which deletions may free lazily: bits of the lazyfree-lazy-* settings (SharedSettings' LazyFree word). */
+export const enum LazyFree {
+  UserDel = 1,
+  UserFlush = 2,
+  Expire = 4,
+  Eviction = 8,
+  ServerDel = 16,
+}
 
 /** Frees a collection's value root when its key goes away: registered by each type module. */
 export const valueFreers: Array<((arena: ShardArena, root: number) => void) | undefined> = [];
@@ -82,11 +115,27 @@ export const valueFreers: Array<((arena: ShardArena, root: number) => void) | un
  */
 export const valueCloners: Array<((src: ShardArena, root: number, dst: ShardArena) => number) | undefined> = [];
 
+/**
+ * Incremental freeing of a collection's value root, registered by each type module beside its freer:
+ * `effort` is what Redis's lazyfreeGetFreeEffort counts (nodes or elements; 1 for the small
+ * encodings), `freeSome` frees about `budget` units of work and returns the work done, a result
+ * below `budget` meaning the value is completely freed (call again otherwise).
+ */
+export interface LazyValueFreer {
+  effort(arena: ShardArena, root: number): number;
+  freeSome(arena: ShardArena, root: number, budget: number): number;
+}
+export const valueLazyFreers: Array<LazyValueFreer | undefined> = [];
+
 const TWO32 = 4294967296;
 
 export class ShardKeyspace {
   readonly arena: ShardArena;
   readonly index: number;
+  /** The LazyFree bits in force (the executing thread's settings); none until an ExecContext sets it. */
+  lazyFlags: () => number = () => 0;
+  /** Called when a job is queued (inline mode schedules the slices); null where the owner polls. */
+  onLazyWork: (() => void) | null = null;
 
   constructor(arena: ShardArena, index: number) {
     this.arena = arena;
@@ -231,9 +280,28 @@ export class ShardKeyspace {
     throw new Error('keyspace: entry not found on detach');
   }
 
-  /** Unlinks and frees an entry and its value. */
-  remove(db: number, e: number): void {
+  /**
+   * Unlinks an entry and frees it and its value: at once, or with `lazy` a big value later in slices.
+   * The default is Redis's dbDelete: lazy when lazyfree-lazy-server-del says so.
+   */
+  remove(db: number, e: number, lazy = (this.lazyFlags() & LazyFree.ServerDel) !== 0): void {
     this.detach(db, e);
+    if (lazy) this.freeEntryLazy(e);
+    else this.freeEntry(e);
+  }
+
+  /** Frees a detached entry now, or queues it when its value costs more than LAZYFREE_THRESHOLD to free. */
+  freeEntryLazy(e: number): void {
+    const a = this.arena;
+    const type = a.u8[e + E_TYPE];
+    if (type !== ValueType.String) {
+      const lazy = valueLazyFreers[type];
+      if (lazy !== undefined && lazy.effort(a, a.u32[(e >>> 2) + 7]) > LAZYFREE_THRESHOLD) {
+        this.enqueueJob(e);
+        a.u32[a.rootIndex(R_LAZY_PENDING)]++;
+        return;
+      }
+    }
     this.freeEntry(e);
   }
 
@@ -418,6 +486,138 @@ export class ShardKeyspace {
     return removed;
   }
 
+  /**
+   * Empties database `db` in O(1) (FLUSHDB/FLUSHALL ASYNC): an empty table replaces it and the old
+   * one is queued for lazy freeing. Returns the number of keys dropped.
+   */
+  flushLazy(db: number): number {
+    const t = this.existingTable(db);
+    if (t === 0) return 0;
+    const removed = this.count(db);
+    const a = this.arena;
+    a.u32[(a.u32[a.rootIndex(R_TABLES)] >>> 2) + db] = 0;
+    const job = a.allocZeroed(E_KEY);
+    a.u8[job + E_TYPE] = JOB_TABLE;
+    a.u32[(job >>> 2) + J_TABLE] = t;
+    this.enqueueJob(job);
+    a.u32[a.rootIndex(R_LAZY_PENDING)] += removed;
+    return removed;
+  }
+
+  // ---------------------------------------------------------------- lazy freeing
+
+  private enqueueJob(job: number): void {
+    const u32 = this.arena.u32;
+    const head = this.arena.rootIndex(R_LAZY_HEAD);
+    const tail = this.arena.rootIndex(R_LAZY_TAIL);
+    u32[job >>> 2] = 0;
+    if (u32[head] === 0) u32[head] = job;
+    else u32[u32[tail] >>> 2] = job;
+    u32[tail] = job;
+    if (this.onLazyWork !== null) this.onLazyWork();
+  }
+
+  /** True while lazy-free jobs are queued. */
+  hasLazyWork(): boolean {
+    return this.arena.u32[this.arena.rootIndex(R_LAZY_HEAD)] !== 0;
+  }
+
+  /** Objects queued for lazy freeing and not freed yet (INFO lazyfree_pending_objects). */
+  lazyPending(): number {
+    return this.arena.u32[this.arena.rootIndex(R_LAZY_PENDING)];
+  }
+
+  /** Objects freed lazily since the shard was created (INFO lazyfreed_objects). */
+  lazyFreed(): number {
+    const u32 = this.arena.u32;
+    return u32[this.arena.rootIndex(R_LAZY_FREED_HI)] * TWO32 + u32[this.arena.rootIndex(R_LAZY_FREED_LO)];
+  }
+
+  private countLazyFreed(): void {
+    const u32 = this.arena.u32;
+    const lo = this.arena.rootIndex(R_LAZY_FREED_LO);
+    u32[this.arena.rootIndex(R_LAZY_PENDING)]--;
+    if (++u32[lo] === 0) u32[this.arena.rootIndex(R_LAZY_FREED_HI)]++;
+  }
+
+  /**
+   * Runs queued lazy-free jobs for about `budget` units of work (a block freed or a bucket visited
+   * is one). Only the thread that owns the shard calls this, while no other thread holds it.
+   * Returns the work done.
+   */
+  lazyFreeSome(budget: number): number {
+    const a = this.arena;
+    a.refresh();
+    const u32 = a.u32;
+    const headWord = a.rootIndex(R_LAZY_HEAD);
+    let used = 0;
+    while (used < budget) {
+      const job = u32[headWord];
+      if (job === 0) break;
+      const left = budget - used;
+      const type = a.u8[job + E_TYPE];
+      const done = type === JOB_TABLE ? this.tableFreeSome(job, left) : valueLazyFreers[type]!.freeSome(a, u32[(job >>> 2) + 7], left);
+      used += done;
+      if (done >= left) break;
+      // Finished: the job is the head still (jobs queued meanwhile went behind it).
+      u32[headWord] = u32[job >>> 2];
+      if (u32[headWord] === 0) u32[a.rootIndex(R_LAZY_TAIL)] = 0;
+      a.free(job);
+      if (type !== JOB_TABLE) this.countLazyFreed();
+      used++;
+    }
+    return used;
+  }
+
+  /** One slice of a dropped table: small entries are freed, big ones queued as jobs of their own. */
+  private tableFreeSome(job: number, budget: number): number {
+    const a = this.arena;
+    const u32 = a.u32;
+    const jw = job >>> 2;
+    const tw = u32[jw + J_TABLE] >>> 2;
+    let used = 0;
+    for (let which = u32[jw + J_WHICH]; which < 2; which++) {
+      u32[jw + J_WHICH] = which;
+      const sizeWord = tw + (which === 0 ? T_SIZE0 : T_SIZE1);
+      const size = u32[sizeWord];
+      if (size === 0) continue;
+      const buckets = u32[tw + (which === 0 ? T_BUCKETS0 : T_BUCKETS1)] >>> 2;
+      let i = u32[jw + J_CURSOR];
+      while (i < size) {
+        if (used >= budget) {
+          u32[jw + J_CURSOR] = i;
+          return used;
+        }
+        let e = u32[buckets + i];
+        while (e !== 0) {
+          const next = u32[e >>> 2];
+          const type = a.u8[e + E_TYPE];
+          const lazy = type === ValueType.String ? undefined : valueLazyFreers[type];
+          const effort = lazy === undefined ? 1 : lazy.effort(a, u32[(e >>> 2) + 7]);
+          if (effort > LAZYFREE_THRESHOLD) {
+            this.enqueueJob(e);
+            used++;
+          } else {
+            this.freeEntry(e);
+            this.countLazyFreed();
+            used += effort;
+          }
+          e = next;
+        }
+        u32[buckets + i] = 0;
+        used++;
+        i++;
+      }
+      a.free(buckets << 2);
+      u32[sizeWord] = 0;
+      u32[jw + J_CURSOR] = 0;
+      used++;
+    }
+    if (used >= budget) return used;
+    a.free(tw << 2);
+    return used;
+  }
+
   /** Swaps two databases (SWAPDB): table pointers only. */
   swap(a: number, b: number): void {
     const ar = this.arena;
@@ -548,9 +748,10 @@ export class ShardKeyspace {
       });
       if (cursor === 0) break;
     }
+    const lazy = (this.lazyFlags() & LazyFree.Expire) !== 0;
     for (const e of doomed) {
       onExpired(e);
-      this.remove(db, e);
+      this.remove(db, e, lazy);
       expired++;
     }
     const t2 = this.existingTable(db);

@@ -8,7 +8,7 @@
  * DEBUG OBJECT and MEMORY USAGE print.
  */
 import type { ShardArena } from './arena.js';
-import { ValueType, valueCloners, valueFreers } from './keyspace.js';
+import { ValueType, valueCloners, valueFreers, valueLazyFreers } from './keyspace.js';
 import { ListpackEntry } from './listpack.js';
 import {
   QuicklistCursor,
@@ -17,6 +17,7 @@ import {
   qlFill,
   qlFirst,
   qlFree,
+  qlFreeSome,
   qlHead,
   qlNodeBytes,
   qlNodeCount,
@@ -28,6 +29,8 @@ import {
 
 valueFreers[ValueType.List] = qlFree;
 valueCloners[ValueType.List] = qlClone;
+/** Redis counts a quicklist's free effort in nodes. */
+valueLazyFreers[ValueType.List] = { effort: qlNodeCount, freeSome: qlFreeSome };
 
 const entry = new ListpackEntry();
 let scratch = new Uint8Array(256);

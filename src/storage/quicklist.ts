@@ -144,6 +144,28 @@ export function qlFree(a: ShardArena, ql: number): void {
   a.free(ql);
 }
 
+/**
+ * Lazy freeing: frees nodes from the head, about `budget` units of work (two blocks per node).
+ * Returns the work done; a result below `budget` means the list is completely freed (root included).
+ */
+export function qlFreeSome(a: ShardArena, ql: number, budget: number): number {
+  let used = 0;
+  let node = word(a, ql, R_HEAD);
+  while (used < budget) {
+    if (node === 0) {
+      a.free(ql);
+      return used;
+    }
+    const next = word(a, node, N_NEXT);
+    lpFree(a, word(a, node, N_LP));
+    a.free(node);
+    used += 2;
+    node = next;
+    setWord(a, ql, R_HEAD, node);
+  }
+  return used;
+}
+
 /** Deep copy of list `ql` of arena `src` into arena `dst` (which may be the same); returns the new root. */
 export function qlClone(src: ShardArena, ql: number, dst: ShardArena): number {
   const copy = qlNew(dst, qlFill(src, ql));

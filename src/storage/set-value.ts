@@ -20,7 +20,7 @@
  * member: copy the bytes if they must outlive the callback.
  */
 import type { ShardArena } from './arena.js';
-import { Encoding, ValueType, valueFreers, valueCloners } from './keyspace.js';
+import { Encoding, ValueType, valueFreers, valueCloners, valueLazyFreers } from './keyspace.js';
 import {
   type Int64,
   parseInt64,
@@ -40,6 +40,7 @@ import {
   FieldKind,
   ftNew,
   ftFree,
+  ftFreeSome,
   ftClone,
   ftCount,
   ftFind,
@@ -289,4 +290,12 @@ export function setMemory(arena: ShardArena, word: number): number {
 }
 
 valueFreers[ValueType.Set] = setFree;
+valueLazyFreers[ValueType.Set] = {
+  effort: (arena, word) => (isHashtable(word) ? ftCount(arena, tableOf(word)) : 1),
+  freeSome(arena, word, budget) {
+    if (isHashtable(word)) return ftFreeSome(arena, tableOf(word), budget);
+    intsetFree(arena, word);
+    return 0;
+  },
+};
 valueCloners[ValueType.Set] = setClone;

@@ -245,6 +245,43 @@ export function skiplistFree(arena: ShardArena, sl: number): void {
 }
 
 /**
+ * Lazy freeing: unlinks the first node at level 0 only and returns it (0 when none is left), for a
+ * skiplist being torn down that nothing else reads any more; the caller frees the node (and what it
+ * owns), then `skiplistFreeShell` once this returns 0.
+ */
+export function skiplistTakeFirst(arena: ShardArena, sl: number): number {
+  const u32 = arena.u32;
+  const header = u32[(sl >>> 2) + SL_HEADER];
+  const node = forward(u32, header, 0);
+  if (node !== 0) u32[(header + N_LEVELS) >>> 2] = forward(u32, node, 0);
+  return node;
+}
+
+/** Frees the header and root of a skiplist emptied by `skiplistTakeFirst`. */
+export function skiplistFreeShell(arena: ShardArena, sl: number): void {
+  arena.free(arena.u32[(sl >>> 2) + SL_HEADER]);
+  arena.free(sl);
+}
+
+/**
+ * Lazy freeing of a skiplist whose nodes own nothing else: about `budget` nodes. Returns the work
+ * done; a result below `budget` means the skiplist is completely freed.
+ */
+export function skiplistFreeSome(arena: ShardArena, sl: number, budget: number): number {
+  let used = 0;
+  while (used < budget) {
+    const node = skiplistTakeFirst(arena, sl);
+    if (node === 0) {
+      skiplistFreeShell(arena, sl);
+      return used;
+    }
+    arena.free(node);
+    used++;
+  }
+  return used;
+}
+
+/**
  * Inserts (score, member) which the caller knows is absent. `buf` may be arena.u8 (the member is
  * copied after allocation from the current view). Returns the new node.
  */

@@ -40,7 +40,7 @@
  */
 import type { ShardArena } from './arena.js';
 import { isCanonicalInt64, string2ll, string2llExact } from '../protocol/number-parse.js';
-import { ValueType, valueCloners, valueFreers } from './keyspace.js';
+import { ValueType, valueCloners, valueFreers, valueLazyFreers } from './keyspace.js';
 import {
   type LexRange,
   compareBytes,
@@ -52,7 +52,9 @@ import {
   skiplistDelete,
   skiplistFirst,
   skiplistFree,
+  skiplistFreeShell,
   skiplistInsert,
+  skiplistTakeFirst,
   skiplistLast,
   skiplistLastInLexRange,
   skiplistFirstInLexRange,
@@ -1041,6 +1043,44 @@ export function streamFree(a: ShardArena, s: number): void {
   }
   a.free(s);
 }
+
+/**
+ * Lazy freeing: entry nodes (listpack and skiplist node) a slice at a time, then the consumer groups
+ * in one go (Redis counts their effort too, but they are few next to the nodes).
+ */
+valueLazyFreers[ValueType.Stream] = {
+  effort(a, s) {
+    const sl = a.u32[(s >>> 2) + R_NODES];
+    const groups = a.u32[(s >>> 2) + R_GROUPS];
+    return (sl === 0 ? 0 : skiplistLength(a, sl)) + (groups === 0 ? 0 : ftCount(a, groups));
+  },
+  freeSome(a, s, budget) {
+    const w = s >>> 2;
+    let used = 0;
+    const sl = a.u32[w + R_NODES];
+    if (sl !== 0) {
+      for (;;) {
+        if (used >= budget) return used;
+        const n = skiplistTakeFirst(a, sl);
+        if (n === 0) break;
+        lpFree(a, memberValue(a, n));
+        a.free(n);
+        used += 2;
+      }
+      skiplistFreeShell(a, sl);
+      a.u32[w + R_NODES] = 0;
+      used++;
+      if (used >= budget) return used;
+    }
+    const t = a.u32[w + R_GROUPS];
+    if (t !== 0) {
+      ftForEach(a, t, (e) => groupFree(a, ftScore(a, e)));
+      ftFree(a, t);
+    }
+    a.free(s);
+    return used;
+  },
+};
 
 /** Deep copy into `dst` (COPY, moves between shards): entries node by node, then groups. */
 export function streamClone(src: ShardArena, s: number, dst: ShardArena): number {

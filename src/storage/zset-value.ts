@@ -21,7 +21,7 @@
  * the caller stores back into the key's entry (`zsetStore`).
  */
 import type { ShardArena } from './arena.js';
-import { Encoding } from './keyspace.js';
+import { Encoding, ValueType, valueLazyFreers } from './keyspace.js';
 import type { ShardKeyspace } from './keyspace.js';
 import {
   lpNew,
@@ -44,10 +44,11 @@ import {
   lpDeleteRange,
   lpEntryBytes,
 } from './listpack.js';
-import { FieldKind, ftNew, ftFree, ftClone, ftCount, ftFind, ftInsert, ftScore, ftSetScore, ftDeleteEntry, ftFieldStart, ftFieldLength, ftMemory, ftExpand } from './field-table.js';
+import { FieldKind, ftNew, ftFree, ftFreeSome, ftClone, ftCount, ftFind, ftInsert, ftScore, ftSetScore, ftDeleteEntry, ftFieldStart, ftFieldLength, ftMemory, ftExpand } from './field-table.js';
 import {
   skiplistCreate,
   skiplistFree,
+  skiplistFreeSome,
   skiplistInsert,
   skiplistDelete,
   skiplistUpdateScore,
@@ -257,6 +258,33 @@ export function zsetFreeRoot(arena: ShardArena, root: number): void {
     lpFree(arena, root);
   }
 }
+
+/** Lazy freeing: the skiplist's nodes, then the member table, then the root (see LazyValueFreer). */
+valueLazyFreers[ValueType.ZSet] = {
+  effort: (arena, root) => (isSkiplistRoot(arena, root) ? skiplistLength(arena, arena.u32[(root >>> 2) + SL_ROOT_SKIPLIST]) : 1),
+  freeSome(arena, root, budget) {
+    if (!isSkiplistRoot(arena, root)) {
+      lpFree(arena, root);
+      return 0;
+    }
+    const u32 = arena.u32;
+    let used = 0;
+    const sl = u32[(root >>> 2) + SL_ROOT_SKIPLIST];
+    if (sl !== 0) {
+      used = skiplistFreeSome(arena, sl, budget);
+      if (used >= budget) return used;
+      u32[(root >>> 2) + SL_ROOT_SKIPLIST] = 0;
+    }
+    const ft = u32[(root >>> 2) + SL_ROOT_TABLE];
+    if (ft !== 0) {
+      used += ftFreeSome(arena, ft, budget - used);
+      if (used >= budget) return used;
+      u32[(root >>> 2) + SL_ROOT_TABLE] = 0;
+    }
+    arena.free(root);
+    return used;
+  },
+};
 
 export function zsetFree(z: ZSetRef): void {
   zsetFreeRoot(z.arena, z.root);
