@@ -580,8 +580,8 @@ valueReporters[ValueType.Hash] = {
       xorDigest(digest, element);
     });
   },
-  memoryUsage(ks, e) {
-    return hashMemory(ks, e);
+  memoryUsage(ks, e, samples) {
+    return hashMemory(ks, e, samples);
   },
 };
 

@@ -675,8 +675,8 @@ valueReporters[ValueType.Set] = {
     // Redis's xorObjectDigest for sets: members XORed in, so their order does not matter.
     setForEach(ks.arena, ks.valueWord(e), (buf, off, len) => xorDigest(digest, buf.slice(off, off + len)));
   },
-  memoryUsage(ks, e) {
-    return setMemory(ks.arena, ks.valueWord(e));
+  memoryUsage(ks, e, samples) {
+    return setMemory(ks.arena, ks.valueWord(e), samples);
   },
 };
 

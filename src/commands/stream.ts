@@ -955,8 +955,8 @@ valueReporters[ValueType.Stream] = {
       }
     }
   },
-  memoryUsage(ks, e) {
-    return streamMemory(ks.arena, ks.valueWord(e));
+  memoryUsage(ks, e, samples) {
+    return streamMemory(ks.arena, ks.valueWord(e), samples);
   },
 };
 

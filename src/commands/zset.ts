@@ -484,8 +484,8 @@ valueReporters[ValueType.ZSet] = {
       xorDigest(digest, element);
     }
   },
-  memoryUsage(ks, e) {
-    return zsetMemory(zsetOpen(new ZSetRef(), ks, e));
+  memoryUsage(ks, e, samples) {
+    return zsetMemory(zsetOpen(new ZSetRef(), ks, e), samples);
   },
 };
 // ---------------------------------------------------------------- the family

@@ -28,7 +28,9 @@
  *                                           next cursor (0 = done)
  *   ftExpand(a, t, expected)                grows the table for `expected` fields ahead of a bulk insert
  *   ftRehashSome(a, t, steps)               moves a few buckets of an in-progress rehash (idle time)
- *   ftMemory(a, t)                          bytes the table uses (header, buckets, entries): MEMORY USAGE
+ *   ftMemory(a, t, samples = 0)             bytes the table uses (header, buckets, entries): MEMORY USAGE; with
+ *                                           `samples` > 0 the entries are estimated from the first `samples`
+ *                                           ones, O(samples) as Redis's objectComputeSize
  *   ftHash(buf, off, len, seed)             the table's hash function
  *
  * Entry addresses are stable except through ftSetValue (which may move the entry when the new value
@@ -464,14 +466,35 @@ export function ftRehashSome(a: ShardArena, t: number, steps: number): void {
   for (let i = 0; i < steps && a.u32[(t >>> 2) + T_REHASH] !== IDLE; i++) rehashStep(a, t);
 }
 
-export function ftMemory(a: ShardArena, t: number): number {
+export function ftMemory(a: ShardArena, t: number, samples = 0): number {
+  const u32 = a.u32;
   const tw = t >>> 2;
-  let bytes = a.usableSize(t) + a.usableSize(a.u32[tw + T_BUCKETS0]);
-  if (a.u32[tw + T_SIZE1] !== 0) bytes += a.usableSize(a.u32[tw + T_BUCKETS1]);
-  ftForEach(a, t, (e) => {
-    bytes += a.usableSize(e);
-  });
-  return bytes;
+  let bytes = a.usableSize(t) + a.usableSize(u32[tw + T_BUCKETS0]);
+  if (u32[tw + T_SIZE1] !== 0) bytes += a.usableSize(u32[tw + T_BUCKETS1]);
+  const count = ftCount(a, t);
+  if (samples === 0 || samples >= count) {
+    ftForEach(a, t, (e) => {
+      bytes += a.usableSize(e);
+    });
+    return bytes;
+  }
+  // The first `samples` entries in bucket order (a table is at least 10% full, so this visits
+  // O(samples) buckets; table 0's buckets below the rehash index are empty and skipped),
+  // extrapolated to the whole table.
+  let seen = 0;
+  let sampled = 0;
+  const rehash = u32[tw + T_REHASH];
+  for (let which = 0; which < 2 && seen < samples; which++) {
+    const size = u32[tw + (which === 0 ? T_SIZE0 : T_SIZE1)];
+    const buckets = u32[tw + (which === 0 ? T_BUCKETS0 : T_BUCKETS1)] >>> 2;
+    for (let i = which === 0 && rehash !== IDLE ? rehash : 0; i < size && seen < samples; i++) {
+      for (let e = u32[buckets + i]; e !== 0 && seen < samples; e = u32[e >>> 2]) {
+        sampled += a.usableSize(e);
+        seen++;
+      }
+    }
+  }
+  return bytes + Math.round((sampled / seen) * count);
 }
 
 // ------------------------------------------------------------------ internals

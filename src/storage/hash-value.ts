@@ -248,11 +248,11 @@ export function readTableEntry(a: ShardArena, fe: number): void {
   setBytes(hashValue, ftValueStart(a, fe), ftValueLength(a, fe));
 }
 
-/** Bytes the hash uses beyond its key entry (MEMORY USAGE). */
-export function hashMemory(ks: ShardKeyspace, e: number): number {
+/** Bytes the hash uses beyond its key entry (MEMORY USAGE; `samples` fields sampled, 0 = all). */
+export function hashMemory(ks: ShardKeyspace, e: number, samples = 0): number {
   const a = ks.arena;
   const root = ks.valueWord(e);
-  return isTableRoot(root) ? ftMemory(a, tableOf(root)) : a.usableSize(root);
+  return isTableRoot(root) ? ftMemory(a, tableOf(root), samples) : a.usableSize(root);
 }
 
 // ------------------------------------------------------------------ internals

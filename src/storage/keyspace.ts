@@ -710,7 +710,9 @@ export class ShardKeyspace {
       const rehashing = u32[tw + T_REHASH] !== IDLE;
       const s0 = u32[tw + T_SIZE0];
       const s1 = rehashing ? u32[tw + T_SIZE1] : 0;
-      let idx = Math.floor(Math.random() * (s0 + s1));
+      // Buckets of table 0 below rehashIdx are empty: skip them, as Redis's dictGetRandomKey does.
+      const from = rehashing ? u32[tw + T_REHASH] : 0;
+      let idx = from + Math.floor(Math.random() * (s0 - from + s1));
       let buckets: number;
       if (idx < s0) buckets = u32[tw + T_BUCKETS0];
       else {

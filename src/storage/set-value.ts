@@ -285,8 +285,8 @@ export function setScan(arena: ShardArena, word: number, cursor: number, steps: 
 // ---------------------------------------------------------------- reporting
 
 /** Bytes the set's structures take besides the key's entry (MEMORY USAGE). */
-export function setMemory(arena: ShardArena, word: number): number {
-  return isHashtable(word) ? ftMemory(arena, tableOf(word)) : intsetBlobBytes(arena, word);
+export function setMemory(arena: ShardArena, word: number, samples = 0): number {
+  return isHashtable(word) ? ftMemory(arena, tableOf(word), samples) : intsetBlobBytes(arena, word);
 }
 
 valueFreers[ValueType.Set] = setFree;

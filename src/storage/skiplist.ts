@@ -585,10 +585,16 @@ export function skiplistDeleteRangeByLex(arena: ShardArena, sl: number, r: LexRa
 }
 
 /** Bytes the skiplist's blocks take (MEMORY USAGE): header, nodes, the skiplist block. */
-export function skiplistBytes(arena: ShardArena, sl: number): number {
+export function skiplistBytes(arena: ShardArena, sl: number, samples = 0): number {
   const u32 = arena.u32;
   const header = u32[(sl >>> 2) + SL_HEADER];
-  let total = arena.usableSize(sl) + arena.usableSize(header);
-  for (let x = forward(u32, header, 0); x !== 0; x = forward(u32, x, 0)) total += arena.usableSize(x);
-  return total;
+  const total = arena.usableSize(sl) + arena.usableSize(header);
+  let nodes = 0;
+  let seen = 0;
+  for (let x = forward(u32, header, 0); x !== 0 && (samples === 0 || seen < samples); x = forward(u32, x, 0)) {
+    nodes += arena.usableSize(x);
+    seen++;
+  }
+  const length = u32[(sl >>> 2) + SL_LENGTH];
+  return total + (seen === length || seen === 0 ? nodes : Math.round((nodes / seen) * length));
 }

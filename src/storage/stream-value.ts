@@ -1125,11 +1125,18 @@ export function streamClone(src: ShardArena, s: number, dst: ShardArena): number
   return copy;
 }
 
-/** Approximate bytes used (MEMORY USAGE). */
-export function streamMemory(a: ShardArena, s: number): number {
+/** Approximate bytes used (MEMORY USAGE): `samples` nodes sampled (0 = all), as Redis samples listpacks. */
+export function streamMemory(a: ShardArena, s: number, samples = 0): number {
   const sl = a.u32[(s >>> 2) + R_NODES];
-  let bytes = ROOT_WORDS * 4 + skiplistBytes(a, sl);
-  for (let n = skiplistFirst(a, sl); n !== 0; n = nodeNext(a, n)) bytes += lpBytes(a, memberValue(a, n));
+  let bytes = ROOT_WORDS * 4 + skiplistBytes(a, sl, samples);
+  let seen = 0;
+  let packed = 0;
+  for (let n = skiplistFirst(a, sl); n !== 0 && (samples === 0 || seen < samples); n = nodeNext(a, n)) {
+    packed += lpBytes(a, memberValue(a, n));
+    seen++;
+  }
+  const nodes = skiplistLength(a, sl);
+  bytes += seen === nodes || seen === 0 ? packed : Math.round((packed / seen) * nodes);
   const t = a.u32[(s >>> 2) + R_GROUPS];
   if (t !== 0) bytes += ftMemory(a, t);
   return bytes;

@@ -692,10 +692,10 @@ export function zsetExpand(z: ZSetRef, expected: number): void {
 }
 
 /** Bytes the value takes besides its key entry (MEMORY USAGE). */
-export function zsetMemory(z: ZSetRef): number {
+export function zsetMemory(z: ZSetRef, samples = 0): number {
   const a = z.arena;
   if (z.enc === Encoding.ListPack) return a.usableSize(z.root);
-  return a.usableSize(z.root) + skiplistBytes(a, slOf(z)) + ftMemory(a, ftOf(z));
+  return a.usableSize(z.root) + skiplistBytes(a, slOf(z), samples) + ftMemory(a, ftOf(z), samples);
 }
 
 export function zsetTableCount(z: ZSetRef): number {
