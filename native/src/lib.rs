@@ -5,8 +5,10 @@
 //! Exports:
 //!   parse(buf: Uint8Array, start, end, out: Uint32Array, maxBulk): RESP request parser (resp.rs).
 //!   hllAdd, hllCount, hllCountRaw, hllMerge, hllSetRegisters: HyperLogLog register work (hll.rs).
+//!   lua*: Lua 5.1 scripting for EVAL, Lua loaded at run time (lua/mod.rs).
 
 pub mod hll;
+pub mod lua;
 mod napi;
 pub mod resp;
 
@@ -115,6 +117,9 @@ pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_va
         || napi_set_named_property(env, exports, name.as_ptr() as *const c_char, function) != NAPI_OK
     {
         return throw(env, false, b"tessera native addon: could not register parse\0");
+    }
+    if !lua::register(env, exports) {
+        return throw(env, false, b"tessera native addon: could not register the Lua functions\0");
     }
     if !hll::register(env, exports) {
         return throw(env, false, b"tessera native addon: could not register the HyperLogLog functions\0");
