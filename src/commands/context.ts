@@ -13,6 +13,8 @@ import { keySlot } from '../shard/slot.js';
 import { SharedSettings, Setting } from '../shard/shared-settings.js';
 import type { CommandSpec } from './spec.js';
 import { CommandStats, Counter } from '../shard/command-stats.js';
+import type { Client } from '../server/client.js';
+import type { Server } from '../server/server.js';
 
 export class ExecContext {
   readonly args = new Args();
@@ -36,6 +38,13 @@ export class ExecContext {
    * instead of writing nothing.
    */
   denyBlocking = false;
+  /**
+   * On the main thread: the server, and the client whose command runs (null in workers). Scripts
+   * need them: their commands include main-thread ones (PUBLISH, TIME...) and they keep a
+   * per-server script cache.
+   */
+  server: Server | null = null;
+  client: Client | null = null;
   readonly shards: ShardKeyspace[];
   readonly slotToShard: Uint16Array;
   readonly settings: SharedSettings;

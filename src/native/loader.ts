@@ -25,6 +25,20 @@ export interface NativeAddon {
   hllCountRaw(max: Uint8Array): number;
   hllMerge(max: Uint8Array, v: Uint8Array, base: number, len: number): boolean;
   hllSetRegisters(v: Uint8Array, base: number, len: number, sparseMax: number, max: Uint8Array): number;
+  /**
+   * Lua 5.1 scripting (native/src/lua/mod.rs documents each function). Absent from addons built
+   * before scripting existed, hence optional; there is no TypeScript twin: without the addon (or
+   * without Debian's liblua5.1-0) scripting commands answer an error.
+   */
+  luaAvailable?(): true | string;
+  luaInit?(call: (code: number, unused: number) => number, grow: (bytes: number, words: number) => number, argBuf: Uint8Array, argWords: Uint32Array, control: Float64Array): void;
+  luaSetArgBuffers?(argBuf: Uint8Array, argWords: Uint32Array): void;
+  luaSetReplyBuffer?(buf: Uint8Array): void;
+  luaCompile?(sha: string, body: Uint8Array): string | null;
+  luaHas?(sha: string): boolean;
+  luaRun?(sha: string, buf: Uint8Array, words: Uint32Array, firstWord: number, nkeys: number, nargs: number, callerResp: number): Buffer;
+  luaMemory?(): number;
+  luaSha1Hex?(bytes: Uint8Array): string;
 }
 
 let loaded = false;

@@ -130,6 +130,8 @@ export class Server implements ReplySink {
   private readonly txCtx: ExecContext;
   /** A transaction ran: parked clients are retried once its reply is delivered. */
   private wakeAllAfterMain = false;
+  /** Keys a script changed (keyName form, '' = any): parked clients are retried after its reply. */
+  private readonly pendingWakes: string[] = [];
   /** Per spec id: 1 when the command has the write flag / the blocking flag. */
   private readonly isWrite: Uint8Array;
   private readonly isBlocking: Uint8Array;
@@ -167,6 +169,8 @@ export class Server implements ReplySink {
     this.txCtx = new ExecContext(this.shards, this.slotToShard, this.settings, this.mainStats, this.scratch);
     // Commands of EXEC never block (Redis's CLIENT_DENY_BLOCKING): they answer their timeout reply.
     this.txCtx.denyBlocking = true;
+    this.mainCtx.server = this;
+    this.txCtx.server = this;
     let threads = config.int('threads');
     if (threads < 0) threads = defaultThreads();
     this.threads = threads;
@@ -599,11 +603,13 @@ export class Server implements ReplySink {
     if (this.workers === null) this.runInline(client, target, run, db);
     else this.dispatchToWorkers(client, target, run, route, args, db);
     if (this.isWrite[target.id] === 1 && (this.blocked.size > 0 || this.firstTries.size > 0)) this.wakeFor(target, args, db);
+    if (this.pendingWakes.length > 0) this.wakePending();
     return true;
   }
 
   private runMain(client: Client, spec: CommandSpec, run: import('../commands/handler.js').MainHandler): void {
     const ctx = this.mainCtx;
+    ctx.client = client;
     ctx.args.reset(this.args.buf, this.args.words, this.args.base, this.args.argc);
     ctx.db = client.db;
     ctx.now = Date.now();
@@ -626,7 +632,28 @@ export class Server implements ReplySink {
     this.finishInline(client, spec);
     if (this.wakeAllAfterMain) {
       this.wakeAllAfterMain = false;
+      this.pendingWakes.length = 0;
       for (const b of this.blocked.everyone()) this.wake(b);
+    }
+    if (this.pendingWakes.length > 0) this.wakePending();
+  }
+
+  /** A script changed key `name` (keyName form; '' = any key): wake its waiters after the reply. */
+  wakeAfterCommand(name: string): void {
+    this.pendingWakes.push(name);
+  }
+
+  private wakePending(): void {
+    const names = this.pendingWakes.splice(0);
+    if (names.includes('')) {
+      for (const b of this.firstTries) b.rewake = true;
+      for (const b of this.blocked.everyone()) this.wake(b);
+      return;
+    }
+    for (const b of this.firstTries) if (names.some((name) => b.keys.includes(name))) b.rewake = true;
+    for (const name of names) {
+      const waiting = this.blocked.waitingOn(name);
+      if (waiting !== undefined) for (const b of waiting) this.wake(b);
     }
   }
 
@@ -638,6 +665,7 @@ export class Server implements ReplySink {
 
   private runInline(client: Client, spec: CommandSpec, run: ShardHandler, db: number): void {
     const ctx = this.mainCtx;
+    ctx.client = client;
     ctx.args.reset(this.args.buf, this.args.words, this.args.base, this.args.argc);
     ctx.db = db;
     ctx.spec = spec;
@@ -730,6 +758,7 @@ export class Server implements ReplySink {
     const hold = pool.hold(ws);
     for (const s of this.shards) s.arena.refresh();
     const ctx = this.mainCtx;
+    ctx.client = client;
     ctx.args.reset(args.buf, args.words, args.base, args.argc);
     ctx.db = db;
     ctx.spec = spec;
@@ -841,6 +870,7 @@ export class Server implements ReplySink {
     }
     reply.arrayLen(queue.length);
     const ctx = this.txCtx;
+    ctx.client = client;
     ctx.reply = reply;
     let wrote = false;
     for (const q of queue) {

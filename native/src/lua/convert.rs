@@ -371,9 +371,14 @@ pub unsafe fn write_reply(l: *mut lua_State, out: &mut Vec<u8>, proto: ReplyProt
 
 /// Pushes t[field] (raw) of the table at the top; answers its type.
 unsafe fn raw_field(l: *mut lua_State, field: &[u8]) -> c_int {
+    raw_field_of(l, -1, field)
+}
+
+/// Pushes t[field] (raw) of the table at `idx` (relative to the top before the push).
+unsafe fn raw_field_of(l: *mut lua_State, idx: c_int, field: &[u8]) -> c_int {
     let a = api();
     push_bytes(l, field);
-    (a.lua_rawget)(l, -2);
+    (a.lua_rawget)(l, idx - 1);
     (a.lua_type)(l, -1)
 }
 
@@ -383,8 +388,7 @@ unsafe fn write_table(l: *mut lua_State, out: &mut Vec<u8>, proto: ReplyProtocol
     if raw_field(l, b"err") == LUA_TSTRING {
         let msg = to_bytes(l, -1).unwrap_or(b"");
         out.push(b'-');
-        let skip = if msg.first() == Some(&b'-') { 1 } else { 0 };
-        push_mapped(out, &msg[skip..]);
+        push_mapped(out, msg);
         out.extend_from_slice(b"\r\n");
         lua_pop(l, 2);
         return;
@@ -427,7 +431,7 @@ unsafe fn write_table(l: *mut lua_State, out: &mut Vec<u8>, proto: ReplyProtocol
     // {verbatim_string={format=..., string=...}}
     if raw_field(l, b"verbatim_string") == LUA_TTABLE {
         if raw_field(l, b"format") == LUA_TSTRING {
-            if raw_field(l, b"string") == LUA_TSTRING {
+            if raw_field_of(l, -2, b"string") == LUA_TSTRING {
                 // Stack: table, verbatim, format, string.
                 let s = to_bytes(l, -1).unwrap_or(b"");
                 let f = to_bytes(l, -2).unwrap_or(b"");

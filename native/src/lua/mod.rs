@@ -513,9 +513,9 @@ unsafe fn error_reply(l: *mut lua_State, sha: &[u8], out: &mut Vec<u8>) {
         text.extend_from_slice(&line);
         text.push(b'.');
     }
+    // Redis writes "-" and the message as is (a message starting with '-' shows two).
     out.push(b'-');
-    let skip = if text.first() == Some(&b'-') { 1 } else { 0 };
-    out.extend(text[skip..].iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }));
+    out.extend(text.iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }));
     out.extend_from_slice(b"\r\n");
 }
 

@@ -20,6 +20,7 @@ import { SORT_COMMANDS } from './sort.js';
 import { PUBSUB_COMMANDS } from './pubsub.js';
 import { TRANSACTION_COMMANDS } from './transactions.js';
 import { STREAM_COMMANDS } from './stream.js';
+import { SCRIPTING_COMMANDS } from './scripting.js';
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...CONNECTION_COMMANDS,
@@ -39,4 +40,5 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...PUBSUB_COMMANDS,
   ...TRANSACTION_COMMANDS,
   ...STREAM_COMMANDS,
+  ...SCRIPTING_COMMANDS,
 ];
