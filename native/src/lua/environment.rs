@@ -1,8 +1,8 @@
 //! The environment a script sees, as Redis 7.0.15 builds it (script_lua.c, eval.c):
 //!
 //! - libraries base, table, string, math, debug (removed again once the error handler captured
-//!   it), plus `cjson` and `bit` from Debian's lua-cjson / lua-bitop builds when installed
-//!   (`cmsgpack` and `struct` are not provided yet);
+//!   it), plus `cjson` and `bit` from Debian's lua-cjson / lua-bitop builds when installed, and
+//!   `struct` and `cmsgpack` written in Rust (struct.rs, cmsgpack.rs);
 //! - no `dofile`, `loadfile`, `print`, `getfenv`, `setfenv`, `newproxy` (nor `os`, `io`, `package`,
 //!   `require`, which are never loaded); `pcall` returns the `err` string of a Redis error table;
 //! - the `redis` table (call, pcall, log + LOG_*, setresp, sha1hex, error_reply, status_reply,
@@ -78,6 +78,8 @@ pub unsafe fn create(engine: *mut Engine) -> Result<*mut lua_State, String> {
         (a.lua_call)(l, 1, 0);
     }
     load_c_module(l, b"liblua5.1-cjson.so.0\0", b"luaopen_cjson\0", b"cjson\0");
+    super::r#struct::open(l);
+    super::cmsgpack::open(l);
     load_c_module(l, b"liblua5.1-bitop.so.0\0", b"luaopen_bit\0", b"bit\0");
 
     for name in [&b"dofile\0"[..], b"loadfile\0", b"print\0", b"getfenv\0", b"setfenv\0", b"newproxy\0"] {
@@ -176,7 +178,7 @@ unsafe fn load_c_module(l: *mut lua_State, library: &[u8], opener: &[u8], global
 
 // ---------------------------------------------------------------- read-only emulation
 
-const LIBRARY_TABLES: [&[u8]; 7] = [b"string\0", b"table\0", b"math\0", b"redis\0", b"cjson\0", b"bit\0", b"coroutine\0"];
+const LIBRARY_TABLES: [&[u8]; 9] = [b"string\0", b"table\0", b"math\0", b"redis\0", b"cjson\0", b"struct\0", b"cmsgpack\0", b"bit\0", b"coroutine\0"];
 
 /// Builds the proxies (see the module comment) and makes the globals proxy the thread's globals.
 unsafe fn protect(l: *mut lua_State, engine: *mut Engine) {

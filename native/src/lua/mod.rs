@@ -27,11 +27,13 @@
 
 #![allow(non_camel_case_types)]
 
+pub mod cmsgpack;
 pub mod convert;
 mod environment;
 pub mod ffi;
 pub mod rand;
 pub mod sha1;
+pub mod r#struct;
 
 use crate::napi::*;
 use convert::ReplyProtocol;
