@@ -497,3 +497,38 @@ unsafe extern "C" fn unpack_limit(l: *mut lua_State) -> c_int {
     lua_pop(l, (a.lua_gettop)(l) - 1);
     unpack_full(l, limit, offset)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn int(n: i64) -> Vec<u8> {
+        let mut b = Vec::new();
+        encode_int(&mut b, n);
+        b
+    }
+
+    #[test]
+    fn integers_take_the_smallest_width() {
+        assert_eq!(int(127), [0x7f]);
+        assert_eq!(int(128), [0xcc, 0x80]);
+        assert_eq!(int(65536), [0xce, 0, 1, 0, 0]);
+        assert_eq!(int(1 << 32), [0xcf, 0, 0, 0, 1, 0, 0, 0, 0]);
+        assert_eq!(int(-32), [0xe0]);
+        assert_eq!(int(-33), [0xd0, 0xdf]);
+        assert_eq!(int(-32769), [0xd2, 0xff, 0xff, 0x7f, 0xff]);
+        assert_eq!(int(i64::MIN), [0xd3, 0x80, 0, 0, 0, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn numbers_are_integers_only_inside_the_int64_range() {
+        assert!(is_int64(-9_223_372_036_854_775_808.0));
+        assert!(!is_int64(9_223_372_036_854_775_808.0));
+        assert!(!is_int64(f64::NAN) && !is_int64(f64::INFINITY) && !is_int64(0.5));
+        let mut b = Vec::new();
+        encode_double(&mut b, 0.5);
+        encode_double(&mut b, 0.1);
+        assert_eq!(b[0], 0xca);
+        assert_eq!(b[5], 0xcb);
+    }
+}

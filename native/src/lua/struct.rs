@@ -402,3 +402,37 @@ unsafe extern "C" fn size(l: *mut lua_State) -> c_int {
     (a.lua_pushinteger)(l, pos as lua_Integer);
     1
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_of_range_doubles_convert_like_x86_64() {
+        assert_eq!(c_double_to_u64(18_446_744_073_709_551_616.0), 0);
+        assert_eq!(c_double_to_u64(f64::INFINITY), 0);
+        assert_eq!(c_double_to_u64(f64::NAN), 1 << 63);
+        assert_eq!(c_double_to_u64(TWO_POW_63 + 2048.0), (1 << 63) + 2048);
+        assert_eq!(c_double_to_i64(-1e30), i64::MIN);
+        assert_eq!(c_double_to_i64(-1.9), -1);
+    }
+
+    #[test]
+    fn wide_integers_keep_the_low_64_bits() {
+        let bytes = [0xffu8; 9];
+        assert_eq!(unsafe { getinteger(bytes.as_ptr(), false, true, 9) }, -1.0);
+        let mut le = [0u8; 16];
+        le[0] = 0x81;
+        le[15] = 0x80;
+        assert_eq!(unsafe { getinteger(le.as_ptr(), false, false, 16) }, 0x81 as f64);
+        assert_eq!(unsafe { getinteger(le.as_ptr(), false, true, 0) }, 0.0);
+    }
+
+    #[test]
+    fn alignment_is_capped_by_the_header() {
+        let h = Header { big: false, align: 4 };
+        assert_eq!(gettoalign(1, &h, b'd', 8), 3);
+        assert_eq!(gettoalign(1, &h, b'c', 8), 0);
+        assert_eq!(gettoalign(5, &Header::new(), b'i', 4), 0);
+    }
+}
