@@ -6,9 +6,11 @@
 //!   parse(buf: Uint8Array, start, end, out: Uint32Array, maxBulk): RESP request parser (resp.rs).
 //!   hllAdd, hllCount, hllCountRaw, hllMerge, hllSetRegisters: HyperLogLog register work (hll.rs).
 //!   lua*: Lua 5.1 scripting for EVAL, Lua loaded at run time (lua/mod.rs).
+//!   moveBytes(u8, dst, src, n): memmove inside the shard arena (memory.rs).
 
 pub mod hll;
 pub mod lua;
+mod memory;
 mod napi;
 pub mod resp;
 
@@ -120,6 +122,9 @@ pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_va
     }
     if !lua::register(env, exports) {
         return throw(env, false, b"tessera native addon: could not register the Lua functions\0");
+    }
+    if !memory::register(env, exports) {
+        return throw(env, false, b"tessera native addon: could not register moveBytes\0");
     }
     if !hll::register(env, exports) {
         return throw(env, false, b"tessera native addon: could not register the HyperLogLog functions\0");

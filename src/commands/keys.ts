@@ -32,6 +32,7 @@ import {
   TYPE_ANY,
   typeName,
 } from './scan-cursor.js';
+import { moveBytes } from '../storage/move-bytes.js';
 
 const SAME_OBJECT = 'ERR source and destination objects are the same';
 const LFU_NOT_SELECTED =
@@ -105,7 +106,7 @@ function entryWithValueOf(ctx: ExecContext, src: ShardKeyspace, e: number, dst: 
     // Re-read both views after the allocation (src may be dst, whose arena may have grown).
     const from = src.valueStart(e);
     const to = dst.valueStart(ne);
-    if (src === dst) dst.arena.u8.copyWithin(to, from, from + n);
+    if (src === dst) moveBytes(dst.arena.u8, to, from, n);
     else dst.arena.u8.set(src.arena.u8.subarray(from, from + n), to);
     dst.setValueWord(ne, n);
   } else {

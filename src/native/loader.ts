@@ -39,6 +39,8 @@ export interface NativeAddon {
   luaRun?(sha: string, buf: Uint8Array, words: Uint32Array, firstWord: number, nkeys: number, nargs: number, callerResp: number): Buffer;
   luaMemory?(): number;
   luaSha1Hex?(bytes: Uint8Array): string;
+  /** memmove of `u8[src, src + n)` to `dst` inside one array (native/src/memory.rs); RangeError when out of bounds. */
+  moveBytes(u8: Uint8Array, dst: number, src: number, n: number): void;
 }
 
 let loaded = false;

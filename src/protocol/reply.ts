@@ -7,6 +7,8 @@
  */
 const CRLF0 = 13;
 const CRLF1 = 10;
+/** Bulk values up to this many bytes are copied by a loop (see bulk). */
+const SHORT_COPY = 64;
 
 export class Reply {
   buf: Uint8Array;
@@ -140,14 +142,28 @@ export class Reply {
     this.prefixedInt(58, n); // ':'
   }
 
-  /** Bulk string from bytes. */
+  /**
+   * Bulk string from bytes. Short values are copied by a loop: `subarray` + `set` costs a typed-array
+   * object per element (LRANGE, HGETALL), and `set` from the SharedArrayBuffer arena is slower still.
+   */
   bulk(bytes: Uint8Array, start = 0, end = bytes.length): void {
     const n = end - start;
-    this.prefixedInt(36, n); // '$'
-    this.ensure(n + 2);
-    this.buf.set(bytes.subarray(start, end), this.pos);
-    this.pos += n;
-    this.crlf();
+    this.ensure(n + 26);
+    const b = this.buf;
+    b[this.pos++] = 36; // '$'
+    this.writeIntDigits(n);
+    b[this.pos++] = CRLF0;
+    b[this.pos++] = CRLF1;
+    if (n <= SHORT_COPY) {
+      let p = this.pos;
+      for (let i = start; i < end; i++) b[p++] = bytes[i];
+      this.pos = p;
+    } else {
+      b.set(bytes.subarray(start, end), this.pos);
+      this.pos += n;
+    }
+    b[this.pos++] = CRLF0;
+    b[this.pos++] = CRLF1;
   }
 
   /** Bulk string from a JS string, encoded as UTF-8 (use bulkLatin1 for byte strings held as latin1). */

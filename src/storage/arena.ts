@@ -22,6 +22,7 @@
  * doubling, so internal waste is at most 25%, as with jemalloc's classes.
  */
 import { TesseraError } from '../protocol/errors.js';
+import { moveBytes } from './move-bytes.js';
 
 const MAGIC = 0x41525354;
 const H_CAPACITY = 1;
@@ -171,7 +172,7 @@ export class ShardArena {
   realloc(addr: number, size: number, keep: number): number {
     if (size <= this.usableSize(addr)) return addr;
     const next = this.alloc(size);
-    this.u8.copyWithin(next, addr, addr + keep);
+    moveBytes(this.u8, next, addr, keep);
     this.free(addr);
     return next;
   }

@@ -50,6 +50,7 @@
  * (kind None, value length 0).
  */
 import type { ShardArena } from './arena.js';
+import { moveBytes } from './move-bytes.js';
 
 export const enum FieldKind {
   None = 0,
@@ -183,7 +184,7 @@ export function ftClone(src: ShardArena, t: number, dst: ShardArena): number {
   ftForEach(src, t, (e) => {
     const bytes = entryBytes(src, e);
     const n = dst.alloc(bytes);
-    if (src === dst) dst.u8.copyWithin(n, e, e + bytes);
+    if (src === dst) moveBytes(dst.u8, n, e, bytes);
     else dst.u8.set(src.u8.subarray(e, e + bytes), n);
     linkEntry(dst, copy, n);
   });
@@ -275,7 +276,7 @@ export function ftSetValue(a: ShardArena, t: number, e: number, buf: Uint8Array,
   }
   const n = a.alloc(need);
   const u8 = a.u8;
-  u8.copyWithin(n, e, e + 16 + flen);
+  moveBytes(u8, n, e, 16 + flen);
   u8.set(buf.subarray(off, off + len), n + 16 + flen);
   a.u32[(n >>> 2) + E_VLEN] = len;
   replaceInChain(a, t, e, n);

@@ -18,6 +18,7 @@
  */
 import type { ShardArena } from './arena.js';
 import { string2ll, string2llExact } from '../protocol/number-parse.js';
+import { moveBytes } from './move-bytes.js';
 
 const H_WIDTH = 0;
 const H_LENGTH = 4;
@@ -207,7 +208,7 @@ export function intsetAdd(arena: ShardArena, root: number, hi: number, lo: numbe
   const at = -found - 1;
   root = arena.realloc(root, INTSET_HEADER + (length + 1) * width, INTSET_HEADER + length * width);
   const from = root + INTSET_HEADER + at * width;
-  if (at < length) arena.u8.copyWithin(from + width, from, root + INTSET_HEADER + length * width);
+  if (at < length) moveBytes(arena.u8, from + width, from, root + INTSET_HEADER + length * width - from);
   write(arena, root, width, at, hi, lo);
   arena.u32[(root + H_LENGTH) >>> 2] = length + 1;
   return root;
@@ -237,7 +238,7 @@ export function intsetRemove(arena: ShardArena, root: number, hi: number, lo: nu
   if (at < 0) return false;
   const length = intsetLength(arena, root);
   const from = root + INTSET_HEADER + at * width;
-  arena.u8.copyWithin(from, from + width, root + INTSET_HEADER + length * width);
+  moveBytes(arena.u8, from, from + width, root + INTSET_HEADER + length * width - from - width);
   arena.u32[(root + H_LENGTH) >>> 2] = length - 1;
   return true;
 }
@@ -251,7 +252,7 @@ export function intsetRandomIndex(arena: ShardArena, root: number): number {
 export function intsetClone(src: ShardArena, root: number, dst: ShardArena): number {
   const bytes = intsetBlobBytes(src, root);
   const copy = dst.alloc(Math.max(bytes, INTSET_HEADER + 16));
-  if (dst === src) dst.u8.copyWithin(copy, root, root + bytes);
+  if (dst === src) moveBytes(dst.u8, copy, root, bytes);
   else dst.u8.set(src.u8.subarray(root, root + bytes), copy);
   return copy;
 }

@@ -30,6 +30,7 @@
  *  32 key bytes, then inline value bytes
  */
 import { ShardArena } from './arena.js';
+import { moveBytes } from './move-bytes.js';
 
 export const E_NEXT = 0;
 export const E_HASH = 4;
@@ -345,7 +346,7 @@ export class ShardKeyspace {
     if (need <= a.usableSize(e)) return e;
     this.detachForMove(db, e);
     const next = a.alloc(need);
-    a.u8.copyWithin(next, e, e + E_KEY + keyLen + keepValue);
+    moveBytes(a.u8, next, e, E_KEY + keyLen + keepValue);
     a.free(e);
     this.relinkMoved(db, next);
     return next;

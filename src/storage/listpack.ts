@@ -63,6 +63,7 @@
  * safe range stay strings: the round trip is still exact.
  */
 import type { ShardArena } from './arena.js';
+import { moveBytes } from './move-bytes.js';
 
 const H_TOTAL = 0;
 const H_COUNT = 4;
@@ -103,7 +104,7 @@ export function lpFree(a: ShardArena, lp: number): void {
 export function lpClone(src: ShardArena, lp: number, dst: ShardArena): number {
   const bytes = lpBytes(src, lp);
   const copy = dst.alloc(bytes);
-  if (src === dst) dst.u8.copyWithin(copy, lp, lp + bytes);
+  if (src === dst) moveBytes(dst.u8, copy, lp, bytes);
   else dst.u8.set(src.u8.subarray(lp, lp + bytes), copy);
   return copy;
 }
@@ -377,7 +378,7 @@ export function lpDeleteRange(a: ShardArena, lp: number, pos: number, count: num
     removed++;
   }
   if (removed === 0) return lp;
-  u8.copyWithin(lp + pos, lp + p, lp + end);
+  moveBytes(u8, lp + pos, lp + p, end - p);
   writeU32(u8, lp + H_TOTAL, end - (p - pos));
   bumpCount(a, lp, -removed);
   return lp;
@@ -397,7 +398,7 @@ function openGap(a: ShardArena, lp: number, pos: number, newBytes: number, oldBy
     lp = a.realloc(lp, nextEnd + (nextEnd >>> 2), end);
   }
   const u8 = a.u8;
-  if (newBytes !== oldBytes) u8.copyWithin(lp + pos + newBytes, lp + pos + oldBytes, lp + end);
+  if (newBytes !== oldBytes) moveBytes(u8, lp + pos + newBytes, lp + pos + oldBytes, end - pos - oldBytes);
   writeU32(u8, lp + H_TOTAL, nextEnd);
   return lp;
 }

@@ -20,6 +20,7 @@
  *   16 member length, 20 levels: (forward u32, span u32) x level, then the member bytes.
  */
 import type { ShardArena } from './arena.js';
+import { moveBytes } from './move-bytes.js';
 
 export const SKIPLIST_MAX_LEVEL = 32;
 const N_SCORE = 0;
@@ -190,7 +191,7 @@ function createNode(arena: ShardArena, level: number, score: number, buf: Uint8A
   const w = (node + N_LEVELS) >>> 2;
   for (let i = 0; i < 2 * level; i++) u32[w + i] = 0;
   // buf may be the arena itself (copying between nodes): copy from the current view after the alloc.
-  if (buf.buffer === arena.sab) arena.u8.copyWithin(node + N_LEVELS + 8 * level, buf.byteOffset + start, buf.byteOffset + start + len);
+  if (buf.buffer === arena.sab) moveBytes(arena.u8, node + N_LEVELS + 8 * level, buf.byteOffset + start, len);
   else arena.u8.set(buf.subarray(start, start + len), node + N_LEVELS + 8 * level);
   return node;
 }

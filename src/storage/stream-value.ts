@@ -91,6 +91,7 @@ import {
   ftScore,
   ftSetScore,
 } from './field-table.js';
+import { moveBytes } from './move-bytes.js';
 
 /** Redis's stream-node-max-entries default. */
 export const STREAM_NODE_MAX_ENTRIES = 100;
@@ -1094,7 +1095,7 @@ export function streamClone(src: ShardArena, s: number, dst: ShardArena): number
     const lp = memberValue(src, n);
     const bytes = lpBytes(src, lp);
     const clp = dst.alloc(bytes);
-    if (src === dst) dst.u8.copyWithin(clp, lp, lp + bytes);
+    if (src === dst) moveBytes(dst.u8, clp, lp, bytes);
     else dst.u8.set(src.u8.subarray(lp, lp + bytes), clp);
     memberId(src, n, id);
     insertMember(dst, dsl, id, clp, nodeRedisBytes(src, n));
