@@ -16,7 +16,7 @@
  *   -r N              key space (-r) [100000]
  *   --rounds R        rounds; in each, every test runs once per server [3]
  *   --threads 0,2     Tessera modes (numbers, or `default` for no --threads flag) [0,2]
- *   --warmup N        requests per test and server before the first round, not measured (JIT) [20000]
+ *   --warmup N        requests per test and server before the first round, not measured (JIT) [5000]
  *   --json FILE       also write every measurement as JSON
  *
  * Each (test, round) runs the servers back to back, in an order that alternates between rounds and
@@ -53,7 +53,7 @@ async function throughput() {
   const rounds = Number(opts.get('--rounds', '3'));
   const modes = parseThreadModes(opts.get('--threads', '0,2'));
   const jsonFile = opts.get('--json', '');
-  const warmup = Number(opts.get('--warmup', '20000'));
+  const warmup = Number(opts.get('--warmup', '5000'));
   requireBinaries('redis-server', 'redis-benchmark');
 
   const servers = [];
