@@ -32,12 +32,18 @@ const UNKNOWN = 'ERR Unknown Redis command called from script';
 const ARITY = 'ERR Wrong number of args calling Redis command from script';
 const NOSCRIPT = 'ERR This Redis command is not allowed from script';
 const READONLY_SCRIPT = 'ERR Write commands are not allowed from read-only scripts.';
+const NOSCRIPT_FLAG = 1;
+const WRITES_FLAG = 2;
 
 export class ScriptCall implements ScriptCallHandler {
   private readonly args = new Args();
   private readonly reply = new Reply(16 * 1024);
   private readonly nested: ExecContext;
   private keyIdx = new Int32Array(64);
+  /** Per spec id: NOSCRIPT_FLAG and WRITES_FLAG (write or may_replicate) bits. */
+  private readonly specFlags: Uint8Array;
+  private lastName = new Uint8Array(0);
+  private lastSpec: CommandSpec | undefined = undefined;
   /** Per run. */
   private client: Client | null = null;
   private readOnly = false;
@@ -52,6 +58,10 @@ export class ScriptCall implements ScriptCallHandler {
     this.nested = new ExecContext(outer.shards, outer.slotToShard, outer.settings, outer.stats, this.reply);
     this.nested.denyBlocking = true;
     this.nested.server = server;
+    this.specFlags = Uint8Array.from(server.table.specs, (spec) => {
+      const f = spec.flags;
+      return (f.includes('noscript') ? NOSCRIPT_FLAG : 0) | (f.includes('write') || f.includes('may_replicate') ? WRITES_FLAG : 0);
+    });
   }
 
   /** Prepares a run for `client` in database `db`. */
@@ -66,6 +76,28 @@ export class ScriptCall implements ScriptCallHandler {
   end(): void {
     this.client = null;
     this.nested.client = null;
+  }
+
+  /**
+   * The top-level command of argument 0. Scripts mostly repeat one command in a loop, so the last
+   * name's bytes and spec are kept: an equal name skips the lowercasing and the table lookup.
+   */
+  private lookupName(args: Args): CommandSpec | undefined {
+    const len = args.length(0);
+    const off = args.offset(0);
+    const buf = args.buf;
+    const last = this.lastName;
+    if (len === last.length && len > 0) {
+      let k = 0;
+      while (k < len && buf[off + k] === last[k]) k++;
+      if (k === len) return this.lastSpec;
+    }
+    const spec = this.server.table.lookup(args);
+    if (spec !== undefined && len <= 64) {
+      this.lastName = buf.slice(off, off + len);
+      this.lastSpec = spec;
+    }
+    return spec;
   }
 
   /** Hot path: one redis.call. */
@@ -86,7 +118,7 @@ export class ScriptCall implements ScriptCallHandler {
   /** The command (or subcommand) the arguments name, if Tessera implements it. */
   private resolve(args: Args): CommandSpec | undefined {
     const table = this.server.table;
-    const spec = table.lookup(args);
+    const spec = this.lookupName(args);
     if (spec === undefined) return undefined;
     if (spec.subcommands && spec.subcommands.length > 0 && args.argc >= 2) return table.lookupSubcommand(spec, args);
     return spec;
@@ -105,12 +137,12 @@ export class ScriptCall implements ScriptCallHandler {
       reply.error(ARITY);
       return;
     }
-    const flags = spec.flags;
-    if (flags.includes('noscript')) {
+    const flags = this.specFlags[spec.id];
+    if ((flags & NOSCRIPT_FLAG) !== 0) {
       reply.error(NOSCRIPT);
       return;
     }
-    if (this.readOnly && (flags.includes('write') || flags.includes('may_replicate'))) {
+    if (this.readOnly && (flags & WRITES_FLAG) !== 0) {
       reply.error(READONLY_SCRIPT);
       return;
     }
@@ -141,7 +173,7 @@ export class ScriptCall implements ScriptCallHandler {
       if (reply.pos === mark) reply.nullArray();
     }
     server.stats.commandsProcessed++;
-    if (ctx.dirty > 0) this.noteWrites(spec, ctx.args, ctx.db, route === 'all');
+    if (ctx.dirty > 0 && (server.watchers.size > 0 || server.hasBlockedClients)) this.noteWrites(spec, ctx.args, ctx.db, route === 'all');
   }
 
   /** Marks watchers of the keys a command changed, and remembers them for the wake-up. */
@@ -158,7 +190,7 @@ export class ScriptCall implements ScriptCallHandler {
       const i = this.keyIdx[k];
       const name = keyName(db, args.buf, args.offset(i), args.length(i));
       if (server.watchers.size > 0) server.watchers.touch(name);
-      if (server.blocked.size > 0) this.written.push(name);
+      if (server.hasBlockedClients) this.written.push(name);
     }
   }
 

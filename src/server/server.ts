@@ -638,6 +638,11 @@ export class Server implements ReplySink {
     if (this.pendingWakes.length > 0) this.wakePending();
   }
 
+  /** Clients parked in a blocking command, or whose first try is still on a worker. */
+  get hasBlockedClients(): boolean {
+    return this.blocked.size > 0 || this.firstTries.size > 0;
+  }
+
   /** A script changed key `name` (keyName form; '' = any key): wake its waiters after the reply. */
   wakeAfterCommand(name: string): void {
     this.pendingWakes.push(name);

@@ -392,9 +392,18 @@ static API: OnceLock<Result<LuaApi, String>> = OnceLock::new();
 
 /// Loads the library on first use (any thread) and answers the function table, or why it is not
 /// available (a message naming the Debian package).
+///
+/// The environment variable TESSERA_LUA_LIBRARY names another file to open instead of
+/// `liblua5.1.so.0` (another distribution's name for Lua 5.1, or a missing file in tests).
 pub fn load() -> Result<&'static LuaApi, &'static str> {
     API.get_or_init(|| unsafe {
-        let handle = open_library(LUA_SONAME)
+        let mut name: Vec<u8> = match std::env::var_os("TESSERA_LUA_LIBRARY") {
+            Some(v) if !v.is_empty() => std::os::unix::ffi::OsStrExt::as_bytes(v.as_os_str()).to_vec(),
+            _ => LUA_SONAME[..LUA_SONAME.len() - 1].to_vec(),
+        };
+        name.retain(|&b| b != 0);
+        name.push(0);
+        let handle = open_library(&name)
             .map_err(|e| format!("Lua 5.1 is not available ({e}): install the Debian package {LUA_PACKAGE}"))?;
         LuaApi::resolve(handle).map_err(|e| format!("Lua 5.1 library unusable ({e}): reinstall the Debian package {LUA_PACKAGE}"))
     })
