@@ -5,6 +5,9 @@
  *
  *   tessera_eventloop_delay_max_usec   longest stall of the event loop (timer lateness beyond its interval)
  *   tessera_eventloop_delay_p99_usec   99th percentile of that lateness
+ *   tessera_eventloop_busy_max_usec    longest stall the process spent on the CPU: per interval, the
+ *                                      smaller of the lateness and the process's CPU time in it, which
+ *                                      leaves out the time a busy machine kept the process off the CPU
  *   tessera_gc_pauses                  garbage collections of the main thread's heap
  *   tessera_gc_pause_total_usec        their summed duration
  *   tessera_gc_pause_max_usec          the longest one
@@ -28,7 +31,9 @@ const INTERVAL_MS = 10;
 export class PauseMonitor {
   private loopDelays = new LatencyHistogram();
   private loopMaxMs = 0;
+  private busyMaxMs = 0;
   private lastTick = 0;
+  private lastCpu: NodeJS.CpuUsage = { user: 0, system: 0 };
   private timer: NodeJS.Timeout | null = null;
   private readonly gc: PerformanceObserver;
   private gcCount = 0;
@@ -48,6 +53,7 @@ export class PauseMonitor {
   start(): void {
     if (this.timer !== null) return;
     this.lastTick = performance.now();
+    this.lastCpu = process.cpuUsage();
     this.timer = setInterval(() => this.tick(), INTERVAL_MS);
     this.timer.unref();
     this.gc.observe({ entryTypes: ['gc'] });
@@ -67,12 +73,19 @@ export class PauseMonitor {
     const late = lateMs > 0 ? lateMs : 0;
     if (late > this.loopMaxMs) this.loopMaxMs = late;
     this.loopDelays.record(late * 1e6);
+    // CPU time of the whole process (workers included: an over-estimate in worker mode).
+    const cpu = process.cpuUsage();
+    const cpuMs = (cpu.user - this.lastCpu.user + cpu.system - this.lastCpu.system) / 1000;
+    this.lastCpu = cpu;
+    const busy = cpuMs < late ? cpuMs : late;
+    if (busy > this.busyMaxMs) this.busyMaxMs = busy;
   }
 
   /** CONFIG RESETSTAT. A stall in progress is still measured by the next tick. */
   reset(): void {
     this.loopDelays = new LatencyHistogram();
     this.loopMaxMs = 0;
+    this.busyMaxMs = 0;
     this.gcCount = 0;
     this.gcTotalMs = 0;
     this.gcMaxMs = 0;
@@ -84,6 +97,7 @@ export class PauseMonitor {
     return [
       `tessera_eventloop_delay_max_usec:${Math.round(this.loopMaxMs * 1000)}`,
       `tessera_eventloop_delay_p99_usec:${Math.round(p99)}`,
+      `tessera_eventloop_busy_max_usec:${Math.round(this.busyMaxMs * 1000)}`,
       `tessera_gc_pauses:${this.gcCount}`,
       `tessera_gc_pause_total_usec:${Math.round(this.gcTotalMs * 1000)}`,
       `tessera_gc_pause_max_usec:${Math.round(this.gcMaxMs * 1000)}`,

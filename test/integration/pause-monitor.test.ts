@@ -31,11 +31,12 @@ for (const mode of MODES.slice(0, 2)) {
       await server.close();
     });
 
-    it('lists the five tessera_ fields in the stats section, as integers', async () => {
+    it('lists the six tessera_ fields in the stats section, as integers', async () => {
       const f = pauseFields(await r.info('stats'));
       expect(Object.keys(f)).toEqual([
         'tessera_eventloop_delay_max_usec',
         'tessera_eventloop_delay_p99_usec',
+        'tessera_eventloop_busy_max_usec',
         'tessera_gc_pauses',
         'tessera_gc_pause_total_usec',
         'tessera_gc_pause_max_usec',
@@ -44,16 +45,33 @@ for (const mode of MODES.slice(0, 2)) {
     });
 
     it('measures a blocked event loop (DEBUG SLEEP) and forgets it on CONFIG RESETSTAT', async () => {
+      // DEBUG SLEEP blocks without using the CPU: a stall, but not a busy one.
       await r.config('RESETSTAT');
       await r.call('DEBUG', 'SLEEP', '0.15');
       await sleep(40); // the loop-delay timer records the stall on its next tick
       const blocked = pauseFields(await r.info('stats'));
       expect(blocked.tessera_eventloop_delay_max_usec).toBeGreaterThanOrEqual(140_000);
       expect(blocked.tessera_eventloop_delay_max_usec).toBeLessThan(5_000_000);
+      expect(blocked.tessera_eventloop_busy_max_usec).toBeLessThan(blocked.tessera_eventloop_delay_max_usec / 2);
       await r.config('RESETSTAT');
       await sleep(40);
       const after = pauseFields(await r.info('stats'));
       expect(after.tessera_eventloop_delay_max_usec).toBeLessThan(blocked.tessera_eventloop_delay_max_usec);
+    });
+
+    it('measures a busy stall: the loop blocked by work on the CPU', async () => {
+      await r.config('RESETSTAT');
+      // This process hosts the server: spin on its event loop for 120 ms.
+      const until = performance.now() + 120;
+      let spins = 0;
+      while (performance.now() < until) spins++;
+      expect(spins).toBeGreaterThan(0);
+      await sleep(40);
+      const f = pauseFields(await r.info('stats'));
+      expect(f.tessera_eventloop_delay_max_usec).toBeGreaterThanOrEqual(100_000);
+      // CPU time is at most the wall time; a busy machine takes some of it away (DEBUG SLEEP's is ~0).
+      expect(f.tessera_eventloop_busy_max_usec).toBeGreaterThanOrEqual(10_000);
+      expect(f.tessera_eventloop_busy_max_usec).toBeLessThanOrEqual(f.tessera_eventloop_delay_max_usec + 1);
     });
 
     it('counts garbage collections of the main thread, their total and longest pause', async () => {
