@@ -13,6 +13,7 @@
  */
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
+import { KeyEvent, NotifyClass } from './keyspace-events.js';
 import { ValueType } from '../storage/keyspace.js';
 import { NOT_INTEGER, SYNTAX, WRONGTYPE } from '../protocol/errors.js';
 import { string2ll, string2llExact } from '../protocol/number-parse.js';
@@ -389,6 +390,7 @@ function bitfieldGeneric(ctx: ExecContext, readOnlyCommand: boolean): void {
     reply.integer(result);
     if (grew || fieldChanged) changes++;
   }
+  if (changes > 0) ctx.notify(NotifyClass.String, KeyEvent.Setbit, 1);
   ctx.dirty += changes;
 }
 

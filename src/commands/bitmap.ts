@@ -16,6 +16,7 @@
  */
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
+import { KeyEvent, NotifyClass } from './keyspace-events.js';
 import { ShardKeyspace, ValueType, Encoding } from '../storage/keyspace.js';
 import { Setting } from '../shard/shared-settings.js';
 import { NOT_INTEGER, SYNTAX, WRONGTYPE } from '../protocol/errors.js';
@@ -81,6 +82,7 @@ export function stringForBitWrite(ctx: ExecContext, ks: ShardKeyspace, maxBit: n
     ks.setEncoding(e, Encoding.Raw);
     ks.setLru(e, ctx.newAccessWord());
     ks.link(ctx.db, e);
+    ctx.notifyNew(ks, e);
     bitWriteGrew = true;
     return e;
   }
@@ -192,6 +194,7 @@ function setbit(ctx: ExecContext): void {
   const old = (u8[at] & mask) !== 0 ? 1 : 0;
   if (bitWriteGrew || old !== on) {
     u8[at] = on ? u8[at] | mask : u8[at] & ~mask;
+    ctx.notify(NotifyClass.String, KeyEvent.Setbit, 1);
     ctx.dirty++;
   }
   ctx.reply.integer(old);
@@ -494,12 +497,14 @@ function bitop(ctx: ExecContext): void {
     const ks = ctx.keyspaceFor(2);
     const e = ctx.lookup(ks, 2);
     storeString(ctx, ks, e, 2, res, 0, maxLen, Encoding.Raw, false);
+    ctx.notify(NotifyClass.String, KeyEvent.Set, 2);
     ctx.dirty++;
   } else {
     const ks = ctx.keyspaceFor(2);
     const e = ctx.lookup(ks, 2);
     if (e !== 0) {
       ks.remove(ctx.db, e);
+      ctx.notify(NotifyClass.Generic, KeyEvent.Del, 2);
       ctx.dirty++;
     }
   }

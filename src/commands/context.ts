@@ -15,6 +15,7 @@ import type { CommandSpec } from './spec.js';
 import { CommandStats, Counter } from '../shard/command-stats.js';
 import type { Client } from '../server/client.js';
 import type { Server } from '../server/server.js';
+import { EventBuffer, KeyEvent, NotifyClass } from './keyspace-events.js';
 
 export class ExecContext {
   readonly args = new Args();
@@ -49,6 +50,9 @@ export class ExecContext {
   readonly slotToShard: Uint16Array;
   readonly settings: SharedSettings;
   readonly stats: CommandStats;
+  /** Keyspace events of the running command, for the main thread to publish (keyspace-events.ts). */
+  readonly events = new EventBuffer();
+  private readonly settingWords: Int32Array;
 
   constructor(shards: ShardKeyspace[], slotToShard: Uint16Array, settings: SharedSettings, stats: CommandStats, reply: Reply) {
     this.shards = shards;
@@ -58,6 +62,35 @@ export class ExecContext {
     this.reply = reply;
     const lazyFlags = () => settings.get(Setting.LazyFree);
     for (const ks of shards) ks.lazyFlags = lazyFlags;
+    this.settingWords = settings.words;
+  }
+
+  /**
+   * Redis's notifyKeyspaceEvent for the key in argument `i`: recorded only when its class is on.
+   * Hot path: one shared-word read when notifications are off.
+   */
+  notify(cls: NotifyClass, event: KeyEvent, i: number): void {
+    if ((this.settingWords[Setting.NotifyMask] & cls) === 0) return;
+    const a = this.args;
+    this.events.append(event, cls, this.db, a.buf, a.offset(i), a.length(i), this.reply.pos);
+  }
+
+  /** notify for a key given as bytes (in database `db`, by default the client's). */
+  notifyKey(cls: NotifyClass, event: KeyEvent, buf: Uint8Array, off: number, len: number, db = this.db): void {
+    if ((this.settingWords[Setting.NotifyMask] & cls) === 0) return;
+    this.events.append(event, cls, db, buf, off, len, this.reply.pos);
+  }
+
+  /** notify for the key of entry `e` of `ks` (read before the entry is freed). */
+  notifyEntry(cls: NotifyClass, event: KeyEvent, ks: ShardKeyspace, e: number, db = this.db): void {
+    if ((this.settingWords[Setting.NotifyMask] & cls) === 0) return;
+    this.events.append(event, cls, db, ks.arena.u8, ks.keyStart(e), ks.keyLength(e), this.reply.pos);
+  }
+
+  /** A key was added to the keyspace (Redis's dbAdd): the 'new' event. */
+  notifyNew(ks: ShardKeyspace, e: number, db = this.db): void {
+    if ((this.settingWords[Setting.NotifyMask] & NotifyClass.New) === 0) return;
+    this.events.append(KeyEvent.New, NotifyClass.New, db, ks.arena.u8, ks.keyStart(e), ks.keyLength(e), this.reply.pos);
   }
 
   /** The shard holding the key in argument `i`. Hot path. */
@@ -95,7 +128,10 @@ export class ExecContext {
   /** lookup for reading: also counts keyspace hits and misses (INFO stats), as lookupKeyRead does. */
   lookupRead(ks: ShardKeyspace, i: number): number {
     const e = this.lookup(ks, i);
-    this.stats.count(e === 0 ? Counter.KeyspaceMisses : Counter.KeyspaceHits);
+    if (e === 0) {
+      this.stats.count(Counter.KeyspaceMisses);
+      this.notify(NotifyClass.KeyMiss, KeyEvent.Keymiss, i);
+    } else this.stats.count(Counter.KeyspaceHits);
     return e;
   }
 
@@ -116,6 +152,7 @@ export class ExecContext {
   expireIfNeeded(ks: ShardKeyspace, e: number): boolean {
     const at = ks.expireOf(e);
     if (at === 0 || at > this.now) return false;
+    this.notifyEntry(NotifyClass.Expired, KeyEvent.Expired, ks, e);
     ks.remove(this.db, e, this.lazyExpire());
     this.stats.count(Counter.ExpiredKeys);
     this.dirty++;

@@ -10,6 +10,7 @@
  */
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
+import { KeyEvent, NotifyClass } from './keyspace-events.js';
 import type { ShardKeyspace } from '../storage/keyspace.js';
 import { Counter } from '../shard/command-stats.js';
 import { INVALID_EXPIRE, NOT_INTEGER } from '../protocol/errors.js';
@@ -141,13 +142,16 @@ function expireGeneric(ctx: ExecContext, relative: boolean, seconds: boolean, co
     if (flags & EXPIRE_GT && (!has || compare(when, current) <= 0)) return ctx.reply.integer(0);
     if (flags & EXPIRE_LT && has && compare(when, current) >= 0) return ctx.reply.integer(0);
   }
+  ctx.dirty++;
   if (compare(when, ctx.now) <= 0) {
     ks.remove(ctx.db, e, ctx.lazyExpire());
+    ctx.notify(NotifyClass.Generic, KeyEvent.Del, 1);
+    ctx.reply.integer(1);
   } else {
     setExpireExact(ctx, ks, e, when);
+    ctx.reply.integer(1);
+    ctx.notify(NotifyClass.Generic, KeyEvent.Expire, 1);
   }
-  ctx.dirty++;
-  ctx.reply.integer(1);
 }
 
 /**
@@ -158,7 +162,10 @@ function ttlGeneric(ctx: ExecContext, ms: boolean, absolute: boolean): void {
   const ks = ctx.keyspaceFor(1);
   const e = ctx.lookupNoTouch(ks, 1);
   ctx.stats.count(e === 0 ? Counter.KeyspaceMisses : Counter.KeyspaceHits);
-  if (e === 0) return ctx.reply.integer(-2);
+  if (e === 0) {
+    ctx.notify(NotifyClass.KeyMiss, KeyEvent.Keymiss, 1);
+    return ctx.reply.integer(-2);
+  }
   const at = expireExact(ks, e);
   if (at === 0) return ctx.reply.integer(-1);
   if (typeof at === 'number') {
@@ -178,6 +185,7 @@ function persist(ctx: ExecContext): void {
   const e = ctx.lookup(ks, 1);
   if (e === 0 || ks.expireOf(e) === 0) return ctx.reply.integer(0);
   ks.setExpire(ctx.db, e, 0);
+  ctx.notify(NotifyClass.Generic, KeyEvent.Persist, 1);
   ctx.dirty++;
   ctx.reply.integer(1);
 }

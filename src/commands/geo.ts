@@ -13,6 +13,7 @@
  * combinations, missing key) so that errors agree byte for byte.
  */
 import type { ExecContext } from './context.js';
+import { KeyEvent, NotifyClass } from './keyspace-events.js';
 import type { CommandFamily } from './handler.js';
 import type { ShardKeyspace } from '../storage/keyspace.js';
 import { SYNTAX, NOT_FLOAT, NOT_INTEGER } from '../protocol/errors.js';
@@ -223,6 +224,7 @@ function geoadd(ctx: ExecContext): void {
   zsetStore(z, ks, e);
   ctx.dirty += added + updated;
   ctx.reply.integer(ch ? added + updated : added);
+  if (added + updated > 0) ctx.notify(NotifyClass.Zset, KeyEvent.Zadd, 1);
 }
 
 // ---------------------------------------------------------------- GEODIST GEOHASH GEOPOS
@@ -475,7 +477,10 @@ function georadiusGeneric(ctx: ExecContext, srcKeyIndex: number, flags: number):
 
   if (z === null) {
     if (storeArg) {
-      if (deleteKey(ctx, ctx.keyspaceFor(storeArg), storeArg)) ctx.dirty++;
+      if (deleteKey(ctx, ctx.keyspaceFor(storeArg), storeArg)) {
+        ctx.notify(NotifyClass.Generic, KeyEvent.Del, storeArg);
+        ctx.dirty++;
+      }
       r.integer(0);
     } else {
       r.arrayLen(0);
@@ -509,13 +514,16 @@ function georadiusGeneric(ctx: ExecContext, srcKeyIndex: number, flags: number):
     }
     return;
   }
-  storeResult(ctx, ctx.keyspaceFor(storeArg), storeArg, found, returned, storeDist);
+  storeResult(ctx, ctx.keyspaceFor(storeArg), storeArg, found, returned, storeDist, flags & Search.GeoSearchStore ? KeyEvent.Geosearchstore : KeyEvent.Georadiusstore);
 }
 
 /** Stores the first `returned` points at argument storeArg's key (scores: hashes or distances in the unit). */
-function storeResult(ctx: ExecContext, dstKs: ShardKeyspace, storeArg: number, found: GeoPoint[], returned: number, storeDist: boolean): void {
+function storeResult(ctx: ExecContext, dstKs: ShardKeyspace, storeArg: number, found: GeoPoint[], returned: number, storeDist: boolean, event: KeyEvent): void {
   if (returned === 0) {
-    if (deleteKey(ctx, dstKs, storeArg)) ctx.dirty++;
+    if (deleteKey(ctx, dstKs, storeArg)) {
+      ctx.notify(NotifyClass.Generic, KeyEvent.Del, storeArg);
+      ctx.dirty++;
+    }
     ctx.reply.integer(0);
     return;
   }
@@ -530,6 +538,7 @@ function storeResult(ctx: ExecContext, dstKs: ShardKeyspace, storeArg: number, f
   }
   zsetConvertToListpackIfNeeded(dst, maxLen, lim);
   setKey(ctx, dstKs, storeArg, dst);
+  ctx.notify(NotifyClass.Zset, event, storeArg);
   ctx.dirty += returned;
   ctx.reply.integer(returned);
 }

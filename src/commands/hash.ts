@@ -13,6 +13,7 @@
  */
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
+import { KeyEvent, NotifyClass } from './keyspace-events.js';
 import { valueReporters, mixDigest, xorDigest } from './server-admin.js';
 import { ShardKeyspace, ValueType, Encoding } from '../storage/keyspace.js';
 import { Setting } from '../shard/shared-settings.js';
@@ -103,6 +104,7 @@ function createHash(ctx: ExecContext, ks: ShardKeyspace, i: number): number {
   ks.setEncoding(e, Encoding.ListPack);
   ks.setLru(e, ctx.newAccessWord());
   ks.link(ctx.db, e);
+  ctx.notifyNew(ks, e);
   return e;
 }
 
@@ -148,6 +150,7 @@ function hsetGeneric(ctx: ExecContext, name: string, replyOk: boolean): void {
   ctx.dirty += (a.argc - 2) / 2;
   if (replyOk) ctx.reply.ok();
   else ctx.reply.integer(created);
+  ctx.notify(NotifyClass.Hash, KeyEvent.Hset, 1);
 }
 
 function hsetnx(ctx: ExecContext): void {
@@ -164,6 +167,7 @@ function hsetnx(ctx: ExecContext): void {
   setFromArgs(ctx, ks, e, 2, 3);
   ctx.dirty++;
   ctx.reply.integer(1);
+  ctx.notify(NotifyClass.Hash, KeyEvent.Hset, 1);
 }
 
 // ---------------------------------------------------------------- HGET HMGET HEXISTS HSTRLEN HLEN
@@ -225,15 +229,21 @@ function hdel(ctx: ExecContext): void {
     return;
   }
   let deleted = 0;
+  let keyRemoved = false;
   for (let j = 2; j < a.argc; j++) {
     if (!hashDelete(ks, e, a.buf, a.offset(j), a.length(j))) continue;
     deleted++;
     if (hashLength(ks, e) === 0) {
       ks.remove(ctx.db, e);
+      keyRemoved = true;
       break;
     }
   }
   ctx.dirty += deleted;
+  if (deleted > 0) {
+    ctx.notify(NotifyClass.Hash, KeyEvent.Hdel, 1);
+    if (keyRemoved) ctx.notify(NotifyClass.Generic, KeyEvent.Del, 1);
+  }
   ctx.reply.integer(deleted);
 }
 
@@ -303,6 +313,7 @@ function hincrby(ctx: ExecContext): void {
   hashSet(ks, e, a.buf, a.offset(2), a.length(2), textScratch, 0, n, maxEntries(ctx), maxValue(ctx));
   ctx.dirty++;
   ctx.reply.integer(next);
+  ctx.notify(NotifyClass.Hash, KeyEvent.Hincrby, 1);
 }
 
 function hincrbyfloat(ctx: ExecContext): void {
@@ -342,6 +353,7 @@ function hincrbyfloat(ctx: ExecContext): void {
   hashSet(ks, e, a.buf, a.offset(2), a.length(2), textScratch, 0, n, maxEntries(ctx), maxValue(ctx));
   ctx.dirty++;
   ctx.reply.bulkLatin1(text);
+  ctx.notify(NotifyClass.Hash, KeyEvent.Hincrbyfloat, 1);
 }
 
 const ZERO_LD = string2ld(new Uint8Array([48]), 0, 1)!;

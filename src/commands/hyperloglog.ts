@@ -12,6 +12,7 @@
  */
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
+import { KeyEvent, NotifyClass } from './keyspace-events.js';
 import { ShardKeyspace, ValueType, Encoding } from '../storage/keyspace.js';
 import { Setting } from '../shard/shared-settings.js';
 import { WRONGTYPE } from '../protocol/errors.js';
@@ -141,6 +142,7 @@ function pfadd(ctx: ExecContext): void {
   const updated = created + (hll.hllResultUpdated(r) ? 1 : 0);
   if (updated) {
     hll.hllInvalidateCache(ks.arena.u8, ks.valueStart(e));
+    ctx.notify(NotifyClass.String, KeyEvent.Pfadd, 1);
     ctx.dirty += updated;
   }
   ctx.reply.integer(updated ? 1 : 0);
@@ -226,6 +228,7 @@ function pfmerge(ctx: ExecContext): void {
   len = hll.hllResultLength(r);
   hll.hllInvalidateCache(work, 0);
   e = fromWork(ctx, ks, e, 1, len);
+  ctx.notify(NotifyClass.String, KeyEvent.Pfadd, 1);
   ctx.dirty++;
   ctx.reply.ok();
 }

@@ -16,6 +16,7 @@
  */
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
+import { KeyEvent, NotifyClass } from './keyspace-events.js';
 import { lruIdleMs, lfuDecayedCounter } from './context.js';
 import { ShardKeyspace, ValueType, Encoding, valueCloners, E_KEY, LazyFree } from '../storage/keyspace.js';
 import { Counter } from '../shard/command-stats.js';
@@ -71,10 +72,16 @@ function lookupInDb(ctx: ExecContext, ks: ShardKeyspace, db: number, i: number):
   return e;
 }
 
-/** A read lookup without touching the access word that still counts hits and misses (LOOKUP_NOTOUCH). */
-function lookupReadNoTouch(ctx: ExecContext, ks: ShardKeyspace, i: number): number {
+/**
+ * A read lookup without touching the access word that still counts hits and misses (LOOKUP_NOTOUCH);
+ * a miss is a `keymiss` event unless `notifyMiss` is false (LOOKUP_NONOTIFY: OBJECT).
+ */
+function lookupReadNoTouch(ctx: ExecContext, ks: ShardKeyspace, i: number, notifyMiss = true): number {
   const e = ctx.lookupNoTouch(ks, i);
-  ctx.stats.count(e === 0 ? Counter.KeyspaceMisses : Counter.KeyspaceHits);
+  if (e === 0) {
+    ctx.stats.count(Counter.KeyspaceMisses);
+    if (notifyMiss) ctx.notify(NotifyClass.KeyMiss, KeyEvent.Keymiss, i);
+  } else ctx.stats.count(Counter.KeyspaceHits);
   return e;
 }
 
@@ -144,6 +151,7 @@ function del(ctx: ExecContext): void {
     const e = ctx.lookupNoTouch(ks, i);
     if (e === 0) continue;
     ks.remove(ctx.db, e, lazy);
+    ctx.notify(NotifyClass.Generic, KeyEvent.Del, i);
     ctx.dirty++;
     removed++;
   }
@@ -207,7 +215,10 @@ function renameGeneric(ctx: ExecContext, nx: boolean): void {
     src.remove(ctx.db, e);
   }
   dst.link(ctx.db, ne);
+  ctx.notifyNew(dst, ne);
   ctx.dirty++;
+  ctx.notify(NotifyClass.Generic, KeyEvent.RenameFrom, 1);
+  ctx.notify(NotifyClass.Generic, KeyEvent.RenameTo, 2);
   if (nx) ctx.reply.integer(1);
   else ctx.reply.ok();
 }
@@ -258,7 +269,9 @@ function copy(ctx: ExecContext): void {
   dst.setLru(ne, ctx.newAccessWord());
   if (old !== 0) dst.remove(dstDb, old);
   dst.link(dstDb, ne);
+  ctx.notifyNew(dst, ne, dstDb);
   ctx.dirty++;
+  ctx.notifyEntry(NotifyClass.Generic, KeyEvent.CopyTo, dst, ne, dstDb);
   ctx.reply.integer(1);
 }
 
@@ -286,7 +299,10 @@ function move(ctx: ExecContext): void {
   }
   ks.detach(ctx.db, e);
   ks.link(dstDb, e);
+  ctx.notifyNew(ks, e, dstDb);
   ctx.dirty++;
+  ctx.notify(NotifyClass.Generic, KeyEvent.MoveFrom, 1);
+  ctx.notifyEntry(NotifyClass.Generic, KeyEvent.MoveTo, ks, e, dstDb);
   ctx.reply.integer(1);
 }
 
@@ -569,7 +585,7 @@ function object(ctx: ExecContext): void {
     return;
   }
   const ks = ctx.keyspaceFor(2);
-  const e = lookupReadNoTouch(ctx, ks, 2);
+  const e = lookupReadNoTouch(ctx, ks, 2, false);
   if (e === 0) {
     reply.nullBulk();
     return;

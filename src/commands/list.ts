@@ -17,6 +17,7 @@
  */
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
+import { KeyEvent, NotifyClass } from './keyspace-events.js';
 import { valueReporters, mixDigest } from './server-admin.js';
 import { ShardKeyspace, ValueType, Encoding } from '../storage/keyspace.js';
 import { Setting } from '../shard/shared-settings.js';
@@ -88,12 +89,15 @@ function createList(ctx: ExecContext, ks: ShardKeyspace, i: number): number {
   ks.setEncoding(e, Encoding.QuickList);
   ks.setLru(e, ctx.newAccessWord());
   ks.link(ctx.db, e);
+  ctx.notifyNew(ks, e);
   return e;
 }
 
-/** Deletes the key when its list has no element left. */
+/** Deletes the key when its list has no element left (with its `del` event). */
 function deleteIfEmpty(ctx: ExecContext, ks: ShardKeyspace, e: number): void {
-  if (qlCount(ks.arena, ks.valueWord(e)) === 0) ks.remove(ctx.db, e);
+  if (qlCount(ks.arena, ks.valueWord(e)) !== 0) return;
+  ctx.notifyEntry(NotifyClass.Generic, KeyEvent.Del, ks, e);
+  ks.remove(ctx.db, e);
 }
 
 /** Parses LEFT / RIGHT; true for LEFT (the head). Replies a syntax error and returns null otherwise. */
@@ -130,6 +134,7 @@ function popRangeReply(ctx: ExecContext, ks: ShardKeyspace, e: number, head: boo
     qlDelete(a, root, cur, head);
   }
   ctx.dirty += n;
+  ctx.notifyEntry(NotifyClass.List, head ? KeyEvent.Lpop : KeyEvent.Rpop, ks, e);
   deleteIfEmpty(ctx, ks, e);
 }
 
@@ -141,6 +146,7 @@ export function popOneReply(ctx: ExecContext, ks: ShardKeyspace, e: number, head
   replyElement(ctx, ks);
   qlDelete(ks.arena, root, cur, head);
   ctx.dirty++;
+  ctx.notifyEntry(NotifyClass.List, head ? KeyEvent.Lpop : KeyEvent.Rpop, ks, e);
   deleteIfEmpty(ctx, ks, e);
 }
 
@@ -165,6 +171,7 @@ function pushGeneric(ctx: ExecContext, head: boolean, onlyExisting: boolean): vo
   for (let j = 2; j < a.argc; j++) qlPush(ks.arena, root, head, a.buf, a.offset(j), a.length(j));
   ctx.dirty += a.argc - 2;
   ctx.reply.integer(qlCount(ks.arena, root));
+  ctx.notify(NotifyClass.List, head ? KeyEvent.Lpush : KeyEvent.Rpush, 1);
 }
 
 // ---------------------------------------------------------------- LPOP RPOP
@@ -258,6 +265,7 @@ function lset(ctx: ExecContext): void {
   qlReplace(ks.arena, cur, a.buf, a.offset(3), a.length(3));
   ctx.dirty++;
   ctx.reply.ok();
+  ctx.notify(NotifyClass.List, KeyEvent.Lset, 1);
 }
 
 // ---------------------------------------------------------------- LRANGE LTRIM
@@ -331,6 +339,7 @@ function ltrim(ctx: ExecContext): void {
   qlDeleteRange(ks.arena, root, 0, left);
   qlDeleteRange(ks.arena, root, len - left - right, right);
   ctx.dirty += left + right;
+  ctx.notify(NotifyClass.List, KeyEvent.Ltrim, 1);
   deleteIfEmpty(ctx, ks, e);
   ctx.reply.ok();
 }
@@ -371,6 +380,7 @@ function lrem(ctx: ExecContext): void {
   }
   if (removed > 0) {
     ctx.dirty += removed;
+    ctx.notify(NotifyClass.List, KeyEvent.Lrem, 1);
     deleteIfEmpty(ctx, ks, e);
   }
   ctx.reply.integer(removed);
@@ -404,6 +414,7 @@ function linsert(ctx: ExecContext): void {
     if (elementEquals(ks, a.buf, pivotOff, pivotLen, asInt)) {
       qlInsert(arena, root, cur, after, a.buf, a.offset(4), a.length(4));
       ctx.dirty++;
+      ctx.notify(NotifyClass.List, KeyEvent.Linsert, 1);
       ctx.reply.integer(qlCount(arena, root));
       return;
     }
@@ -521,7 +532,9 @@ export function moveGeneric(ctx: ExecContext, fromHead: boolean, toHead: boolean
   qlDelete(src.arena, root, cur, fromHead);
   if (d === 0) d = createList(ctx, dst, 2);
   qlPush(dst.arena, dst.valueWord(d), toHead, entryScratch(), 0, n);
+  ctx.notify(NotifyClass.List, toHead ? KeyEvent.Lpush : KeyEvent.Rpush, 2);
   ctx.reply.bulk(entryScratch(), 0, n);
+  ctx.notify(NotifyClass.List, fromHead ? KeyEvent.Lpop : KeyEvent.Rpop, 1);
   // Same key: the element is back in the list, so it is not empty.
   deleteIfEmpty(ctx, src, e);
   ctx.dirty++;

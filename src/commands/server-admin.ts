@@ -186,6 +186,8 @@ function configSet(ctx: ExecContext, server: Server): void {
     reply.error(`ERR CONFIG SET failed (possibly related to argument '${failure.name}') - ${failure.reason}`);
     return;
   }
+  // Commands sent to workers before this one run under the settings they were sent with.
+  server.quiesceWorkers();
   const previous = params.map((p) => config.format(p.name));
   for (let k = 0; k < params.length; k++) {
     try {
@@ -857,6 +859,7 @@ function debugPopulate(ctx: ExecContext): void {
     ks.setEncoding(e, value.length <= EMBSTR_LIMIT ? Encoding.Embstr : Encoding.Raw);
     ks.setLru(e, ctx.newAccessWord());
     ks.link(ctx.db, e);
+    ctx.notifyNew(ks, e);
     ctx.dirty++;
   }
   ctx.reply.ok();

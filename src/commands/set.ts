@@ -13,6 +13,7 @@
  */
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
+import { KeyEvent, NotifyClass } from './keyspace-events.js';
 import type { ShardArena } from '../storage/arena.js';
 import { ShardKeyspace, ValueType } from '../storage/keyspace.js';
 import { WRONGTYPE, SYNTAX, NOT_POSITIVE_LONG } from '../protocol/errors.js';
@@ -93,25 +94,38 @@ function addSetKey(ctx: ExecContext, ks: ShardKeyspace, i: number, word: number)
   return e;
 }
 
+/** addSetKey for a key that did not exist: with its `new` event (Redis's dbAdd). */
+function addNewSetKey(ctx: ExecContext, ks: ShardKeyspace, i: number, word: number): number {
+  const e = addSetKey(ctx, ks, i, word);
+  ctx.notifyNew(ks, e);
+  return e;
+}
+
 /**
  * Redis's setKey / dbDelete for the *STORE commands: replaces the key in argument `i` (whatever its
  * type, dropping its TTL) with `word`, or deletes it when the result is empty. Replies the size.
  */
-function storeResult(ctx: ExecContext, ks: ShardKeyspace, i: number, word: number): void {
+function storeResult(ctx: ExecContext, ks: ShardKeyspace, i: number, word: number, event: KeyEvent): void {
   const size = setSize(ks.arena, word);
   const old = ctx.lookup(ks, i);
   if (old !== 0) ks.remove(ctx.db, old);
   if (size > 0) {
-    addSetKey(ctx, ks, i, word);
+    if (old === 0) addNewSetKey(ctx, ks, i, word);
+    else addSetKey(ctx, ks, i, word);
     ctx.dirty++;
+    ctx.reply.integer(size);
+    ctx.notify(NotifyClass.Set, event, i);
   } else {
     setFree(ks.arena, word);
-    if (old !== 0) ctx.dirty++;
+    if (old !== 0) {
+      ctx.dirty++;
+      ctx.notify(NotifyClass.Generic, KeyEvent.Del, i);
+    }
+    ctx.reply.integer(size);
   }
-  ctx.reply.integer(size);
 }
 
-/** Deletes a set key whose last member went away. */
+/** Deletes a set key whose last member went away (its `del` event is the caller's). */
 function deleteIfEmpty(ctx: ExecContext, ks: ShardKeyspace, e: number): boolean {
   if (setSize(ks.arena, ks.valueWord(e)) !== 0) return false;
   ks.remove(ctx.db, e);
@@ -159,7 +173,7 @@ function sadd(ctx: ExecContext): void {
   let word: number;
   if (e === 0) {
     word = setNewFor(arena, a.buf, a.offset(2), a.length(2));
-    e = addSetKey(ctx, ks, 1, word);
+    e = addNewSetKey(ctx, ks, 1, word);
   } else {
     word = ks.valueWord(e);
   }
@@ -174,6 +188,7 @@ function sadd(ctx: ExecContext): void {
   }
   storeWord(ks, e, word);
   ctx.dirty += added;
+  if (added > 0) ctx.notify(NotifyClass.Set, KeyEvent.Sadd, 1);
   ctx.reply.integer(added);
 }
 
@@ -188,13 +203,21 @@ function srem(ctx: ExecContext): void {
   }
   const word = ks.valueWord(e);
   let removed = 0;
+  let keyRemoved = false;
   for (let i = 2; i < a.argc; i++) {
     if (setRemove(ks.arena, word, a.buf, a.offset(i), a.length(i))) {
       removed++;
-      if (deleteIfEmpty(ctx, ks, e)) break;
+      if (deleteIfEmpty(ctx, ks, e)) {
+        keyRemoved = true;
+        break;
+      }
     }
   }
   ctx.dirty += removed;
+  if (removed > 0) {
+    ctx.notify(NotifyClass.Set, KeyEvent.Srem, 1);
+    if (keyRemoved) ctx.notify(NotifyClass.Generic, KeyEvent.Del, 1);
+  }
   ctx.reply.integer(removed);
 }
 
@@ -249,14 +272,23 @@ function smove(ctx: ExecContext): void {
     ctx.reply.integer(0);
     return;
   }
-  deleteIfEmpty(ctx, srcKs, src);
+  ctx.notify(NotifyClass.Set, KeyEvent.Srem, 1);
+  if (deleteIfEmpty(ctx, srcKs, src)) ctx.notify(NotifyClass.Generic, KeyEvent.Del, 1);
   let d = dst;
-  if (d === 0) d = addSetKey(ctx, dstKs, 2, setNewFor(dstKs.arena, a.buf, mOff, mLen));
+  let added = false;
+  if (d === 0) {
+    d = addNewSetKey(ctx, dstKs, 2, setNewFor(dstKs.arena, a.buf, mOff, mLen));
+    added = true;
+  }
   ctx.dirty++;
   const next = setAdd(dstKs.arena, dstKs.valueWord(d), a.buf, mOff, mLen, maxIntsetEntries(ctx));
   if (next !== 0) {
     storeWord(dstKs, d, next);
+    added = true;
+  }
+  if (added) {
     ctx.dirty++;
+    ctx.notify(NotifyClass.Set, KeyEvent.Sadd, 2);
   }
   ctx.reply.integer(1);
 }
@@ -281,8 +313,9 @@ function spop(ctx: ExecContext): void {
     return;
   }
   setPopRandom(ks.arena, ks.valueWord(e));
+  ctx.notify(NotifyClass.Set, KeyEvent.Spop, 1);
   ctx.reply.bulk(randomMember.buf, randomMember.off, randomMember.off + randomMember.len);
-  deleteIfEmpty(ctx, ks, e);
+  if (deleteIfEmpty(ctx, ks, e)) ctx.notify(NotifyClass.Generic, KeyEvent.Del, 1);
   ctx.dirty++;
 }
 
@@ -305,6 +338,7 @@ function spopWithCount(ctx: ExecContext): void {
   const word = ks.valueWord(e);
   const size = setSize(arena, word);
   let count = n;
+  ctx.notify(NotifyClass.Set, KeyEvent.Spop, 1);
 
   // The whole set: reply it as SUNION of the one key would (a fresh set's order, and its lookup
   // counted as a keyspace hit), delete the key.
@@ -314,6 +348,7 @@ function spopWithCount(ctx: ExecContext): void {
     replySetMembers(ctx, arena, copy);
     setFree(arena, copy);
     ks.remove(ctx.db, e);
+    ctx.notify(NotifyClass.Generic, KeyEvent.Del, 1);
     ctx.dirty++;
     return;
   }
@@ -460,7 +495,7 @@ function sinterGeneric(ctx: ExecContext, first: number, count: number, mode: Int
   if (sources === null) return;
   const { reply } = ctx;
   if (sources.missing > 0) {
-    if (mode === InterMode.Store) storeResult(ctx, ctx.keyspaceFor(dst), dst, setNewIntset(ctx.keyspaceFor(dst).arena));
+    if (mode === InterMode.Store) storeResult(ctx, ctx.keyspaceFor(dst), dst, setNewIntset(ctx.keyspaceFor(dst).arena), KeyEvent.Sinterstore);
     else if (mode === InterMode.Cardinality) reply.integer(0);
     else reply.setLen(0);
     return;
@@ -498,7 +533,7 @@ function sinterGeneric(ctx: ExecContext, first: number, count: number, mode: Int
   });
   if (mode === InterMode.Reply) reply.setDeferredLen(handle, cardinality, '~');
   else if (mode === InterMode.Cardinality) reply.integer(cardinality);
-  else storeResult(ctx, dstKs!, dst, result);
+  else storeResult(ctx, dstKs!, dst, result, KeyEvent.Sinterstore);
 }
 
 function smembers(ctx: ExecContext): void {
@@ -620,7 +655,7 @@ function sunionDiffGeneric(ctx: ExecContext, first: number, diff: boolean, dst: 
   const ks = ctx.keyspaceFor(dst > 0 ? dst : first);
   const result = diff ? diffOf(ks.arena, sources, max) : unionOf(ks.arena, sources.arenas, sources.words, max);
   if (dst > 0) {
-    storeResult(ctx, ks, dst, result);
+    storeResult(ctx, ks, dst, result, diff ? KeyEvent.Sdiffstore : KeyEvent.Sunionstore);
     return;
   }
   replySetMembers(ctx, ks.arena, result);

@@ -39,6 +39,7 @@
 import type { Args } from '../protocol/args.js';
 import type { CommandFamily, Route } from './handler.js';
 import type { ExecContext } from './context.js';
+import { KeyEvent, NotifyClass } from './keyspace-events.js';
 import { ShardKeyspace, ValueType, Encoding } from '../storage/keyspace.js';
 import { WRONGTYPE, SYNTAX } from '../protocol/errors.js';
 import { integerArgOrReply, string2d } from '../protocol/number-parse.js';
@@ -775,9 +776,12 @@ function store(ctx: ExecContext, dst: number, order: number[], start: number, en
     dks.setEncoding(d, Encoding.QuickList);
     dks.setLru(d, ctx.newAccessWord());
     dks.link(ctx.db, d);
+    if (old === 0) ctx.notifyNew(dks, d);
+    ctx.notify(NotifyClass.List, KeyEvent.Sortstore, dst);
     ctx.dirty += outputlen;
   } else if (old !== 0) {
     dks.remove(ctx.db, old);
+    ctx.notify(NotifyClass.Generic, KeyEvent.Del, dst);
     ctx.dirty++;
   }
   ctx.reply.integer(outputlen);

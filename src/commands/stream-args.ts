@@ -215,6 +215,7 @@ export function streamCreate(ctx: ExecContext, ks: ShardKeyspace, i: number): nu
   ks.setEncoding(e, Encoding.Stream);
   ks.setLru(e, ctx.newAccessWord());
   ks.link(ctx.db, e);
+  ctx.notifyNew(ks, e);
   return root;
 }
 

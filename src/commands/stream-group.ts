@@ -5,6 +5,7 @@
  */
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
+import { KeyEvent, NotifyClass } from './keyspace-events.js';
 import type { ShardArena } from '../storage/arena.js';
 import { NOT_INTEGER, SYNTAX } from '../protocol/errors.js';
 import { string2llExact } from '../protocol/number-parse.js';
@@ -167,6 +168,7 @@ function xgroup(ctx: ExecContext): void {
     groupCreate(ks.arena, s, a.buf, a.offset(3), a.length(3), id, entriesRead);
     ctx.dirty++;
     r.ok();
+    ctx.notify(NotifyClass.Stream, KeyEvent.XgroupCreate, 2);
   } else if (a.is(1, 'setid') && (a.argc === 5 || a.argc === 7)) {
     if (a.length(4) === 1 && a.buf[a.offset(4)] === 36) streamId(ks.arena, s, R_LAST, id);
     else if (parseId(a.buf, a.offset(4), a.length(4), id, false, false) === false) {
@@ -177,23 +179,28 @@ function xgroup(ctx: ExecContext): void {
     setGroupEntriesRead(ks.arena, g, entriesRead);
     ctx.dirty++;
     r.ok();
+    ctx.notify(NotifyClass.Stream, KeyEvent.XgroupSetid, 2);
   } else if (a.is(1, 'destroy') && a.argc === 4) {
     if (g !== 0) {
       groupDestroy(ks.arena, s, a.buf, a.offset(3), a.length(3));
       ctx.dirty++;
       r.integer(1);
+      ctx.notify(NotifyClass.Stream, KeyEvent.XgroupDestroy, 2);
     } else r.integer(0);
   } else if (a.is(1, 'createconsumer') && a.argc === 5) {
     if (consumerFind(ks.arena, g, a.buf, a.offset(4), a.length(4)) !== 0) r.integer(0);
     else {
       consumerCreate(ks.arena, g, a.buf, a.offset(4), a.length(4), ctx.now);
       ctx.dirty++;
+      ctx.notify(NotifyClass.Stream, KeyEvent.XgroupCreateconsumer, 2);
       r.integer(1);
     }
   } else if (a.is(1, 'delconsumer') && a.argc === 5) {
     const c = consumerFind(ks.arena, g, a.buf, a.offset(4), a.length(4));
-    r.integer(c === 0 ? 0 : consumerDelete(ks.arena, g, c));
+    const pending = c === 0 ? 0 : consumerDelete(ks.arena, g, c);
     ctx.dirty++;
+    ctx.notify(NotifyClass.Stream, KeyEvent.XgroupDelconsumer, 2);
+    r.integer(pending);
   } else {
     r.error(subcommandSyntaxErrorOf(ctx));
   }
@@ -386,8 +393,10 @@ function claimTo(ctx: ExecContext, arena: ShardArena, s: number, nack: number, c
 function lookupOrCreateConsumer(ctx: ExecContext, arena: ShardArena, g: number, nameArg: number): number {
   const a = ctx.args;
   let c = consumerFind(arena, g, a.buf, a.offset(nameArg), a.length(nameArg));
-  if (c === 0) c = consumerCreate(arena, g, a.buf, a.offset(nameArg), a.length(nameArg), ctx.now);
-  else setConsumerSeen(arena, c, ctx.now);
+  if (c === 0) {
+    c = consumerCreate(arena, g, a.buf, a.offset(nameArg), a.length(nameArg), ctx.now);
+    ctx.notify(NotifyClass.Stream, KeyEvent.XgroupCreateconsumer, 1);
+  } else setConsumerSeen(arena, c, ctx.now);
   return c;
 }
 

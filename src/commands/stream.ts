@@ -12,6 +12,7 @@
  */
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
+import { KeyEvent, NotifyClass } from './keyspace-events.js';
 import type { ShardKeyspace } from '../storage/keyspace.js';
 import { ValueType } from '../storage/keyspace.js';
 import { NO_SUCH_KEY, NOT_INTEGER, SYNTAX, WRONGTYPE, WRONG_ARITY } from '../protocol/errors.js';
@@ -292,7 +293,10 @@ function xadd(ctx: ExecContext): void {
   );
   replyId(r, newId);
   ctx.dirty++;
-  if (t.strategy !== TrimStrategy.None) streamTrim(arena, s, t.strategy, t.maxlen, t.minid, t.approx, t.limit);
+  ctx.notify(NotifyClass.Stream, KeyEvent.Xadd, 1);
+  if (t.strategy !== TrimStrategy.None && streamTrim(arena, s, t.strategy, t.maxlen, t.minid, t.approx, t.limit) > 0) {
+    ctx.notify(NotifyClass.Stream, KeyEvent.Xtrim, 1);
+  }
 }
 
 function xtrim(ctx: ExecContext): void {
@@ -307,6 +311,7 @@ function xtrim(ctx: ExecContext): void {
   }
   const deleted = streamTrim(ks.arena, s, t.strategy, t.maxlen, t.minid, t.approx, t.limit);
   ctx.dirty += deleted;
+  if (deleted > 0) ctx.notify(NotifyClass.Stream, KeyEvent.Xtrim, 1);
   ctx.reply.integer(deleted);
 }
 
@@ -415,6 +420,7 @@ function xdel(ctx: ExecContext): void {
     if (streamLength(arena, s) === 0) setStreamId(arena, s, R_FIRST, STREAM_ID_ZERO);
     else if (firstEntry) streamUpdateFirstId(arena, s);
     ctx.dirty += deleted;
+    ctx.notify(NotifyClass.Stream, KeyEvent.Xdel, 1);
   }
   ctx.reply.integer(deleted);
 }
@@ -478,6 +484,7 @@ function xsetid(ctx: ExecContext): void {
   if (!idIsZero(maxDel)) setStreamId(arena, s, R_MAXDEL, maxDel);
   ctx.dirty++;
   r.ok();
+  ctx.notify(NotifyClass.Stream, KeyEvent.Xsetid, 1);
 }
 
 // ---------------------------------------------------------------- XREAD / XREADGROUP
@@ -638,8 +645,10 @@ function xread(ctx: ExecContext, group: boolean): void {
       const co = a.offset(groupArg + 1);
       const cl = a.length(groupArg + 1);
       consumer = consumerFind(arena, groups[k], a.buf, co, cl);
-      if (consumer === 0) consumer = consumerCreate(arena, groups[k], a.buf, co, cl, ctx.now);
-      else setConsumerSeen(arena, consumer, ctx.now);
+      if (consumer === 0) {
+        consumer = consumerCreate(arena, groups[k], a.buf, co, cl, ctx.now);
+        ctx.notify(NotifyClass.Stream, KeyEvent.XgroupCreateconsumer, keyArg);
+      } else setConsumerSeen(arena, consumer, ctx.now);
     }
     served++;
     if (served === 1) h = r.deferredLen();

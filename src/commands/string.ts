@@ -16,6 +16,7 @@
  */
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
+import { KeyEvent, NotifyClass } from './keyspace-events.js';
 import { ShardKeyspace, ValueType, Encoding, E_KEY } from '../storage/keyspace.js';
 import { Setting } from '../shard/shared-settings.js';
 import { NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, WRONGTYPE, WRONG_ARITY } from '../protocol/errors.js';
@@ -116,6 +117,7 @@ export function storeString(
   ks.setLru(next, access);
   if (expireAt !== 0) ks.setExpireDetached(next, expireAt);
   ks.link(ctx.db, next);
+  if (e === 0) ctx.notifyNew(ks, next);
   return next;
 }
 
@@ -234,7 +236,11 @@ function setGeneric(ctx: ExecContext, flags: number, valArg: number, expireArg: 
   }
   const next = storeArgument(ctx, ks, e, 1, valArg, (flags & SetFlag.KEEPTTL) !== 0);
   ctx.dirty++;
-  if (expireArg >= 0) ks.setExpire(ctx.db, next, expireAt);
+  ctx.notify(NotifyClass.String, KeyEvent.Set, 1);
+  if (expireArg >= 0) {
+    ks.setExpire(ctx.db, next, expireAt);
+    ctx.notify(NotifyClass.Generic, KeyEvent.Expire, 1);
+  }
   if (!(flags & SetFlag.GET)) {
     if (abort === Abort.Zero) ctx.reply.integer(1);
     else ctx.reply.ok();
@@ -270,6 +276,7 @@ function getset(ctx: ExecContext): void {
   const e = ctx.lookup(ks, 1);
   storeArgument(ctx, ks, e, 1, 2, false);
   ctx.dirty++;
+  ctx.notify(NotifyClass.String, KeyEvent.Set, 1);
 }
 
 /** GETDEL key. */
@@ -279,6 +286,7 @@ function getdel(ctx: ExecContext): void {
   const e = ctx.lookup(ks, 1);
   if (e !== 0) {
     ks.remove(ctx.db, e);
+    ctx.notify(NotifyClass.Generic, KeyEvent.Del, 1);
     ctx.dirty++;
   }
 }
@@ -308,13 +316,16 @@ function getex(ctx: ExecContext): void {
   if (flags & (SetFlag.EXAT | SetFlag.PXAT) && expireAt <= ctx.now) {
     // An absolute time already past deletes the key (Redis's checkAlreadyExpired).
     ks.remove(ctx.db, e, ctx.lazyExpire());
+    ctx.notify(NotifyClass.Generic, KeyEvent.Del, 1);
     ctx.dirty++;
   } else if (flags & ANY_EXPIRE) {
     ks.setExpire(ctx.db, e, expireAt);
+    ctx.notify(NotifyClass.Generic, KeyEvent.Expire, 1);
     ctx.dirty++;
   } else if (flags & SetFlag.PERSIST) {
     if (ks.expireOf(e) !== 0) {
       ks.setExpire(ctx.db, e, 0);
+      ctx.notify(NotifyClass.Generic, KeyEvent.Persist, 1);
       ctx.dirty++;
     }
   }
@@ -353,6 +364,7 @@ function msetGeneric(ctx: ExecContext, nx: boolean): void {
     const ks = ctx.keyspaceFor(j);
     const e = ctx.lookup(ks, j);
     storeArgument(ctx, ks, e, j, j + 1, false);
+    ctx.notify(NotifyClass.String, KeyEvent.Set, j);
   }
   ctx.dirty += (a.argc - 1) / 2;
   if (nx) ctx.reply.integer(1);
@@ -378,6 +390,7 @@ function append(ctx: ExecContext): void {
   if (e === 0) {
     storeArgument(ctx, ks, 0, 1, 2, false);
     ctx.dirty++;
+    ctx.notify(NotifyClass.String, KeyEvent.Append, 1);
     ctx.reply.integer(addLen);
     return;
   }
@@ -393,6 +406,7 @@ function append(ctx: ExecContext): void {
   ks.setValueWord(e, total);
   ks.setEncoding(e, Encoding.Raw);
   ctx.dirty++;
+  ctx.notify(NotifyClass.String, KeyEvent.Append, 1);
   ctx.reply.integer(total);
 }
 
@@ -485,7 +499,9 @@ function setrange(ctx: ExecContext): void {
     ks.setEncoding(e, Encoding.Raw);
     ks.setLru(e, ctx.newAccessWord());
     ks.link(ctx.db, e);
+    ctx.notifyNew(ks, e);
     ctx.dirty++;
+    ctx.notify(NotifyClass.String, KeyEvent.Setrange, 1);
     ctx.reply.integer(total);
     return;
   }
@@ -508,6 +524,7 @@ function setrange(ctx: ExecContext): void {
   ks.setValueWord(e, total);
   ks.setEncoding(e, Encoding.Raw);
   ctx.dirty++;
+  ctx.notify(NotifyClass.String, KeyEvent.Setrange, 1);
   ctx.reply.integer(total);
 }
 
@@ -549,6 +566,7 @@ function incrDecr(ctx: ExecContext, incr: number | bigint): void {
   }
   storeText(ctx, ks, e, 1, String(result), Encoding.Int);
   ctx.dirty++;
+  ctx.notify(NotifyClass.String, KeyEvent.Incrby, 1);
   ctx.reply.integer(result);
 }
 
@@ -619,6 +637,7 @@ function incrbyfloat(ctx: ExecContext): void {
   const text = formatLongDoubleHuman(value);
   storeText(ctx, ks, e, 1, text, plainEncodingOf(text.length));
   ctx.dirty++;
+  ctx.notify(NotifyClass.String, KeyEvent.Incrbyfloat, 1);
   ctx.reply.bulkLatin1(text);
 }
 

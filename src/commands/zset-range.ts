@@ -6,6 +6,7 @@
  * element replies.
  */
 import type { ExecContext } from './context.js';
+import { KeyEvent, NotifyClass } from './keyspace-events.js';
 import type { CommandFamily } from './handler.js';
 import type { ShardKeyspace } from '../storage/keyspace.js';
 import { ValueType, Encoding } from '../storage/keyspace.js';
@@ -225,30 +226,29 @@ export function writeZset(ctx: ExecContext, ks: ShardKeyspace, i: number): numbe
 }
 
 /** Links a new key named by argument i holding `z` (built in ks's arena). */
-export function addKey(ctx: ExecContext, ks: ShardKeyspace, i: number, z: ZSetRef): number {
+export function addKey(ctx: ExecContext, ks: ShardKeyspace, i: number, z: ZSetRef, isNew = true): number {
   const a = ctx.args;
   const e = ks.newEntry(a.buf, a.offset(i), a.length(i), ValueType.ZSet, 0);
   ks.setLru(e, ctx.newAccessWord());
   zsetStore(z, ks, e);
   ks.link(ctx.db, e);
+  if (isNew) ctx.notifyNew(ks, e);
   return e;
 }
 
-/** Stores `z` back into entry e, deleting the key when the set became empty. */
-export function storeOrDelete(ctx: ExecContext, ks: ShardKeyspace, e: number, z: ZSetRef): void {
-  if (zsetLength(z) === 0) {
-    zsetStore(z, ks, e);
-    ks.remove(ctx.db, e);
-  } else {
-    zsetStore(z, ks, e);
-  }
+/** Stores `z` back into entry e, deleting the key when the set became empty; true when it did. */
+export function storeOrDelete(ctx: ExecContext, ks: ShardKeyspace, e: number, z: ZSetRef): boolean {
+  zsetStore(z, ks, e);
+  if (zsetLength(z) !== 0) return false;
+  ks.remove(ctx.db, e);
+  return true;
 }
 
 /** Redis's setKey for a built result: replaces whatever argument i names (dropping its TTL). */
 export function setKey(ctx: ExecContext, ks: ShardKeyspace, i: number, z: ZSetRef): void {
   const old = ctx.lookup(ks, i);
   if (old !== 0) ks.remove(ctx.db, old);
-  addKey(ctx, ks, i, z);
+  addKey(ctx, ks, i, z, old === 0);
 }
 
 /** Deletes the key of argument i if present (a store with an empty result); true when it did. */
@@ -383,11 +383,15 @@ class RangeSink {
       if (count) {
         setKey(ctx, ks, this.dstArg, zdst);
         ctx.reply.integer(count);
+        ctx.notify(NotifyClass.Zset, KeyEvent.Zrangestore, this.dstArg);
         ctx.dirty++;
       } else {
         zsetFree(zdst);
         ctx.reply.integer(0);
-        if (deleteKey(ctx, ks, this.dstArg)) ctx.dirty++;
+        if (deleteKey(ctx, ks, this.dstArg)) {
+          ctx.notify(NotifyClass.Generic, KeyEvent.Del, this.dstArg);
+          ctx.dirty++;
+        }
       }
       return;
     }
@@ -568,8 +572,12 @@ function zremrange(ctx: ExecContext, type: RangeType): void {
   } else {
     deleted = zsetDeleteRangeByLex(z, lexRange);
   }
-  storeOrDelete(ctx, ks, e, z);
+  const keyRemoved = storeOrDelete(ctx, ks, e, z);
   ctx.dirty += deleted;
+  if (deleted > 0) {
+    ctx.notify(NotifyClass.Zset, type === RangeType.Rank ? KeyEvent.Zremrangebyrank : type === RangeType.Score ? KeyEvent.Zremrangebyscore : KeyEvent.Zremrangebylex, 1);
+    if (keyRemoved) ctx.notify(NotifyClass.Generic, KeyEvent.Del, 1);
+  }
   ctx.reply.integer(deleted);
 }
 

@@ -5,6 +5,7 @@
  * the first input's, for a reply) and converted to a listpack at the end when it fits, as Redis does.
  */
 import type { ExecContext } from './context.js';
+import { KeyEvent, NotifyClass } from './keyspace-events.js';
 import type { CommandFamily } from './handler.js';
 import type { ShardKeyspace } from '../storage/keyspace.js';
 import { ValueType } from '../storage/keyspace.js';
@@ -230,11 +231,15 @@ function zsetOperation(ctx: ExecContext, dstArg: number, numkeysIdx: number, op:
       zsetConvertToListpackIfNeeded(dst, maxLen, lim);
       setKey(ctx, dstKs, dstArg, dst);
       r.integer(length);
+      ctx.notify(NotifyClass.Zset, op === SetOp.Union ? KeyEvent.Zunionstore : op === SetOp.Inter ? KeyEvent.Zinterstore : KeyEvent.Zdiffstore, dstArg);
       ctx.dirty++;
     } else {
       zsetFree(dst);
       r.integer(0);
-      if (deleteKey(ctx, dstKs, dstArg)) ctx.dirty++;
+      if (deleteKey(ctx, dstKs, dstArg)) {
+        ctx.notify(NotifyClass.Generic, KeyEvent.Del, dstArg);
+        ctx.dirty++;
+      }
     }
     return;
   }

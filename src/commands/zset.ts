@@ -12,6 +12,7 @@
  * zset-range.ts (range commands and the shared helpers), zset-store.ts (ZUNION/ZINTER/ZDIFF...).
  */
 import type { ExecContext } from './context.js';
+import { KeyEvent, NotifyClass } from './keyspace-events.js';
 import type { CommandFamily } from './handler.js';
 import type { ShardKeyspace } from '../storage/keyspace.js';
 import { ValueType, Encoding, valueFreers, valueCloners } from '../storage/keyspace.js';
@@ -130,8 +131,9 @@ function zaddGeneric(ctx: ExecContext, baseFlags: number): void {
   }
   zsetStore(z, ks, e);
   ctx.dirty += added + updated;
-  if (nanError) return ctx.reply.error(NAN_SCORE);
-  replyZadd(ctx, incr, ch, added, updated, processed, score);
+  if (nanError) ctx.reply.error(NAN_SCORE);
+  else replyZadd(ctx, incr, ch, added, updated, processed, score);
+  if (added + updated > 0) ctx.notify(NotifyClass.Zset, incr ? KeyEvent.Zincr : KeyEvent.Zadd, 1);
 }
 
 function replyZadd(ctx: ExecContext, incr: boolean, ch: boolean, added: number, updated: number, processed: number, score: number): void {
@@ -159,8 +161,12 @@ function zrem(ctx: ExecContext): void {
     if (zsetRemove(z, a.buf, a.offset(i), a.length(i))) deleted++;
     if (zsetLength(z) === 0) break;
   }
-  storeOrDelete(ctx, ks, e, z);
+  const keyRemoved = storeOrDelete(ctx, ks, e, z);
   ctx.dirty += deleted;
+  if (deleted > 0) {
+    ctx.notify(NotifyClass.Zset, KeyEvent.Zrem, 1);
+    if (keyRemoved) ctx.notify(NotifyClass.Generic, KeyEvent.Del, 1);
+  }
   ctx.reply.integer(deleted);
 }
 
@@ -249,6 +255,8 @@ export function zpopGeneric(ctx: ExecContext, first: number, keyc: number, max: 
     r.bulk(ctx.args.bytes(keyIdx));
     r.arrayLen(rangelen);
   }
+  // Redis notifies between the reply's header and its elements.
+  ctx.notify(NotifyClass.Zset, max ? KeyEvent.Zpopmax : KeyEvent.Zpopmin, keyIdx);
   let h = max ? zsetLast(z) : zsetFirst(z);
   for (let n = 0; n < rangelen && h !== 0; n++) {
     if (nested) r.arrayLen(2);
@@ -258,8 +266,9 @@ export function zpopGeneric(ctx: ExecContext, first: number, keyc: number, max: 
   }
   if (max) zsetDeleteRangeByRank(z, llen - rangelen, llen - 1);
   else zsetDeleteRangeByRank(z, 0, rangelen - 1);
-  storeOrDelete(ctx, ks, e, z);
+  const keyRemoved = storeOrDelete(ctx, ks, e, z);
   ctx.dirty += rangelen;
+  if (keyRemoved) ctx.notify(NotifyClass.Generic, KeyEvent.Del, keyIdx);
 }
 
 function zpopMinMax(ctx: ExecContext, max: boolean): void {

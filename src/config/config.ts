@@ -3,6 +3,8 @@
  * limits), parsed from redis.conf syntax and `--name value` arguments, read and changed by CONFIG.
  * Values are kept as typed JS values; `format` renders them as CONFIG GET / CONFIG REWRITE show them.
  */
+import { formatKeyspaceEvents, parseKeyspaceEvents } from '../commands/keyspace-events.js';
+
 export type ConfigValue = string | number | boolean;
 
 export interface ConfigParam {
@@ -22,6 +24,8 @@ export interface ConfigParam {
   tesseraOnly?: boolean;
   /** Its own syntax: the value to store from the text and the current value; throws ConfigError. */
   parse?: (text: string, previous: ConfigValue) => ConfigValue;
+  /** Its own rendering for CONFIG GET / REWRITE (with `parse`: a value kept in another form). */
+  format?: (value: ConfigValue) => string;
 }
 
 const MAX_INT = 2147483647;
@@ -89,7 +93,17 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   { name: 'zset-max-listpack-entries', kind: 'int', default: 128, min: 0, max: MAX_LL, aliases: ['zset-max-ziplist-entries'] },
   { name: 'zset-max-listpack-value', kind: 'int', default: 64, min: 0, max: MAX_LL, aliases: ['zset-max-ziplist-value'] },
   { name: 'hll-sparse-max-bytes', kind: 'memory', default: 3000, min: 0, max: MAX_LL },
-  { name: 'notify-keyspace-events', kind: 'string', default: '' },
+  {
+    name: 'notify-keyspace-events',
+    kind: 'string',
+    default: 0,
+    parse: (text) => {
+      const flags = parseKeyspaceEvents(text);
+      if (flags < 0) throw new ConfigError("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+      return flags;
+    },
+    format: (v) => formatKeyspaceEvents(v as number),
+  },
   { name: 'io-threads', kind: 'int', default: 1, min: 1, max: 128, immutable: true },
   { name: 'threads', kind: 'int', default: -1, min: -1, max: 64, immutable: true, tesseraOnly: true },
   { name: 'shards', kind: 'int', default: 16, min: 1, max: 1024, immutable: true, tesseraOnly: true },
@@ -162,6 +176,7 @@ export class Config {
     const p = findParam(name)!;
     const v = this.values.get(p.name)!;
     if (p.kind === 'bool') return v ? 'yes' : 'no';
+    if (p.format) return p.format(v);
     return String(v);
   }
 

@@ -36,6 +36,8 @@ import { ARGS_REWRITE, BlockedCommand, BlockedKeys, BlockEnd, UNBLOCKED_ERROR, k
 import { RETRY_RESP_BIT } from '../shard/messages.js';
 import { clientInfoProviders, connectionHooks } from '../commands/connection.js';
 import { forgetSubscriber, subscribedModeError } from './pubsub.js';
+import { publishKeyspaceEvents, SelfPushes } from './keyspace-notify.js';
+import { EventBuffer, emitMaskOf } from '../commands/keyspace-events.js';
 import type { ShardHandler } from '../commands/handler.js';
 import { EXECABORT, NOT_IN_MULTI_COMMANDS, TransactionState, WatchedKeys } from './transaction.js';
 import { ownedCopy } from '../protocol/args.js';
@@ -140,6 +142,10 @@ export class Server implements ReplySink {
   private readonly expiry: ActiveExpiry | null;
   /** Inline mode's lazy freeing (workers free their own shards' jobs). */
   private readonly lazyFree: LazyFreeRunner | null;
+  /** Keyspace events of the inline active expiry cycle. */
+  private readonly expiryEvents = new EventBuffer();
+  /** Notifications for the client whose command caused them, written ahead of its reply. */
+  private readonly selfPushes = new SelfPushes();
   private cron: NodeJS.Timeout | null = null;
   private closing = false;
 
@@ -188,7 +194,11 @@ export class Server implements ReplySink {
       this.lazyFree = null;
     } else {
       this.workers = null;
-      this.expiry = new ActiveExpiry(this.shards, this.settings, this.mainStats);
+      this.expiry = new ActiveExpiry(this.shards, this.settings, this.mainStats, this.expiryEvents, () => {
+        const ev = this.expiryEvents;
+        publishKeyspaceEvents(this, ev.u8, 0, ev.pos);
+        ev.clear();
+      });
       this.lazyFree = new LazyFreeRunner(this.shards);
       this.lazyFree.attachToEventLoop(LAZY_FREE_SLICE_MS);
     }
@@ -618,6 +628,7 @@ export class Server implements ReplySink {
     reply.clear();
     reply.resp = client.resp;
     ctx.reply = reply;
+    ctx.events.clear();
     const start = performance.now();
     try {
       run(ctx, client, this);
@@ -627,9 +638,10 @@ export class Server implements ReplySink {
       this.log.warning(`command ${spec.name} failed: ${(err as Error).stack}`);
     }
     const usec = Math.round((performance.now() - start) * 1000);
+    const merged = ctx.events.pos > 0 ? this.publishWithSelf(ctx, client, 0) : null;
     this.mainStats.record(spec.id, usec);
     this.afterCommand(client, spec, ctx.args, usec);
-    this.finishInline(client, spec);
+    this.finishInline(client, spec, merged);
     if (this.wakeAllAfterMain) {
       this.wakeAllAfterMain = false;
       this.pendingWakes.length = 0;
@@ -679,15 +691,18 @@ export class Server implements ReplySink {
     reply.resp = client.resp;
     ctx.reply = reply;
     const usec = execute(ctx, spec.id, run, this.mainStats);
+    const merged = ctx.events.pos > 0 ? this.publishWithSelf(ctx, client, 0) : null;
     if (ctx.dirty > 0 && this.watchers.size > 0) this.touchWatched(spec, ctx.args, db);
     this.afterCommand(client, spec, ctx.args, usec);
-    this.finishInline(client, spec);
+    this.finishInline(client, spec, merged);
   }
 
-  private finishInline(client: Client, spec: CommandSpec): void {
+  /** Delivers the scratch reply (or `merged`: it with the client's own notifications spliced in). */
+  private finishInline(client: Client, spec: CommandSpec, merged: Uint8Array | null = null): void {
     const r = this.scratch;
     if (r.pos > 0 && r.buf[0] === 45) this.countFailure(r.buf, 0, r.pos, spec);
-    this.deliverInline(client, r.buf, 0, r.pos);
+    if (merged !== null) this.deliverInline(client, merged, 0, merged.length);
+    else this.deliverInline(client, r.buf, 0, r.pos);
   }
 
   private rejectInline(client: Client, message: string, spec: CommandSpec | null): void {
@@ -775,11 +790,20 @@ export class Server implements ReplySink {
     const usec = execute(ctx, spec.id, run, this.mainStats);
     ctx.blockedRetry = false;
     pool.release(hold);
+    let out = reply.buf;
+    let outEnd = reply.pos;
+    if (ctx.events.pos > 0) {
+      const merged = this.publishWithSelf(ctx, client, 0);
+      if (merged !== null) {
+        out = merged;
+        outEnd = merged.length;
+      }
+    }
     if (ctx.dirty > 0 && this.watchers.size > 0) this.touchWatched(spec, args, db);
     this.afterCommand(client, spec, ctx.args, usec);
     if (reply.pos > 0 && reply.buf[0] === 45) this.countFailure(reply.buf, 0, reply.pos, spec);
-    if (attempt !== null) this.attemptDone(attempt, reply.buf, 0, reply.pos);
-    else this.fillSlot(client, slot, reply.buf, 0, reply.pos);
+    if (attempt !== null) this.attemptDone(attempt, out, 0, outEnd);
+    else this.fillSlot(client, slot, out, 0, outEnd);
   }
 
   // ---------------------------------------------------------------- transactions (transaction.ts)
@@ -890,6 +914,7 @@ export class Server implements ReplySink {
         const run = typeof impl.route === 'function' ? (impl as { main: MainHandler }).main : (impl.run as MainHandler);
         ctx.now = Date.now();
         ctx.dirty = 0;
+        ctx.events.clear();
         const start = performance.now();
         try {
           run(ctx, client, this);
@@ -906,6 +931,15 @@ export class Server implements ReplySink {
         if (ctx.dirty > 0) {
           if (this.watchers.size > 0) this.touchWatched(spec, ctx.args, db);
           if (this.isWrite[spec.id] === 1) wrote = true;
+        }
+      }
+      if (ctx.events.pos > 0) {
+        // Redis 7.0 writes a notification for the EXEC client itself inside the EXEC array, where
+        // the command that caused it was replying.
+        const merged = this.publishWithSelf(ctx, client, mark);
+        if (merged !== null) {
+          reply.pos = mark;
+          reply.raw(merged, 0, merged.length);
         }
       }
       if (reply.buf[mark] === 45) this.countFailure(reply.buf, mark, reply.pos, spec);
@@ -964,11 +998,13 @@ export class Server implements ReplySink {
     reply.resp = client.resp;
     ctx.reply = reply;
     const usec = execute(ctx, b.spec.id, b.run, this.mainStats);
+    const merged = ctx.events.pos > 0 ? this.publishWithSelf(ctx, client, 0) : null;
     if (ctx.dirty > 0 && this.watchers.size > 0) this.touchWatched(b.spec, ctx.args, b.db);
     ctx.blockedRetry = false;
     this.afterCommand(client, b.spec, ctx.args, usec);
     if (reply.pos > 0 && reply.buf[0] === 45) this.countFailure(reply.buf, 0, reply.pos, b.spec);
-    this.attemptDone(b, reply.buf, 0, reply.pos);
+    if (merged !== null) this.attemptDone(b, merged, 0, merged.length);
+    else this.attemptDone(b, reply.buf, 0, reply.pos);
   }
 
   /** A try's reply: an answer ends the block; no reply parks (or keeps parked) the client. */
@@ -1108,6 +1144,62 @@ export class Server implements ReplySink {
     return client.queue.length - 1;
   }
 
+  /** ReplySink: a worker command's keyspace events, right before its reply (or the active expiry cycle's). */
+  keyspaceEvents(reqId: number, bytes: Uint8Array, start: number, end: number): void {
+    const client = reqId === 0 ? undefined : this.inflightClient[reqId & (INFLIGHT_SLOTS - 1)];
+    const self = client !== undefined ? this.selfSubscriber(client) : null;
+    publishKeyspaceEvents(this, bytes, start, end, self, self === null ? null : this.selfPushes);
+  }
+
+  /**
+   * A RESP3 client with subscriptions receives notifications of its own command ahead of that
+   * command's reply (Redis writes them as the command runs): they are gathered in selfPushes and go
+   * out in the reply's output slot (withSelfPushes).
+   */
+  private selfSubscriber(client: Client): Client | null {
+    return client.resp === 3 && client.pubsub !== null && client.pubsub.active ? client : null;
+  }
+
+  /** The reply bytes with the pending notifications to the command's own client spliced in. */
+  private withSelfPushes(client: Client, bytes: Uint8Array, start: number, end: number): Uint8Array {
+    const pushes = this.selfPushes;
+    if (end === start) {
+      // No reply (a parked blocking command): the pushes go out on their own.
+      const alone = pushes.merge(bytes, start, end);
+      this.pushOutput(client, alone, 0, alone.length);
+      return bytes.subarray(start, end);
+    }
+    return pushes.merge(bytes, start, end);
+  }
+
+  /**
+   * Publishes a main-thread execution's events; with a self-subscribed client, returns its reply
+   * (reply.buf[start, reply.pos)) with the notifications merged in, else null.
+   */
+  private publishWithSelf(ctx: ExecContext, client: Client, start: number): Uint8Array | null {
+    const self = this.selfSubscriber(client);
+    this.publishEvents(ctx, self, self === null ? null : this.selfPushes);
+    if (!this.selfPushes.pending) return null;
+    const r = ctx.reply;
+    // Inside EXEC the positions were recorded in the whole EXEC reply: the command's part starts at `start`.
+    if (start > 0) return this.selfPushes.merge(r.buf, start, r.pos, start);
+    return this.withSelfPushes(client, r.buf, 0, r.pos);
+  }
+
+  /** ReplySink: a worker's active expiry cycle left events in its ring. */
+  eventsPosted(): void {
+    if (this.closing || this.workers === null) return;
+    if (this.workers.drain() > 0 || this.touched.size > 0) this.endBatch();
+  }
+
+  /** Publishes (and clears) the keyspace events a main-thread execution recorded. */
+  private publishEvents(ctx: ExecContext, self: Client | null = null, selfPushes: SelfPushes | null = null): void {
+    const ev = ctx.events;
+    if (ev.pos === 0) return;
+    publishKeyspaceEvents(this, ev.u8, 0, ev.pos, self, selfPushes);
+    ev.clear();
+  }
+
   /** ReplySink: a reply from a worker. Hot path. */
   deliver(reqId: number, usec: number, bytes: Uint8Array, start: number, end: number, slowArgs: Args | null, dirty: boolean): void {
     const idx = reqId & (INFLIGHT_SLOTS - 1);
@@ -1120,6 +1212,12 @@ export class Server implements ReplySink {
       if (dirty) for (const name of watched) name === '' ? this.watchers.touchAll() : this.watchers.touch(name);
     }
     if (client === undefined) return;
+    if (this.selfPushes.pending) {
+      const merged = this.withSelfPushes(client, bytes, start, end);
+      bytes = merged;
+      start = 0;
+      end = merged.length;
+    }
     const spec = this.table.specs[this.inflightSpec[idx]];
     this.afterCommand(client, spec, slowArgs, usec);
     if (end > start && bytes[start] === 45) this.countFailure(bytes, start, end, spec);
@@ -1238,7 +1336,11 @@ export class Server implements ReplySink {
 
   private serverCron(): void {
     const now = Date.now();
-    if (this.expiry) this.expiry.maybeRun(now);
+    if (this.expiry) {
+      this.expiry.maybeRun(now);
+      // Its keyspace events went to subscribers' output: write it.
+      if (this.touched.size > 0) this.endBatch();
+    }
     this.stats.sample(now);
     const timeout = this.config.int('timeout');
     if (timeout > 0) {
@@ -1280,6 +1382,7 @@ export class Server implements ReplySink {
         (c.bool('lazyfree-lazy-eviction') ? LazyFree.Eviction : 0) |
         (c.bool('lazyfree-lazy-server-del') ? LazyFree.ServerDel : 0),
     );
+    s.set(Setting.NotifyMask, emitMaskOf(c.int('notify-keyspace-events')));
   }
 
   private onConfigChange(name: string, value: ConfigValue): void {
@@ -1301,6 +1404,21 @@ export class Server implements ReplySink {
     let n = 0;
     for (const s of this.allStats()) n += s.counter(c);
     return n;
+  }
+
+  /**
+   * Waits until every command already sent to a worker has run and its reply (with its keyspace
+   * events) was taken: CONFIG SET then changes the shared settings in command order.
+   */
+  quiesceWorkers(): void {
+    const pool = this.workers;
+    if (pool === null || pool.inFlight() === 0) return;
+    const all: number[] = [];
+    for (let w = 0; w < pool.links.length; w++) all.push(w);
+    const hold = pool.hold(all);
+    // Every worker is parked: the replies they wrote before parking are all in the rings now.
+    pool.drain();
+    pool.release(hold);
   }
 
   /** CONFIG RESETSTAT. */

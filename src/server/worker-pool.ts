@@ -11,6 +11,10 @@ import { ByteRing } from '../shard/ring.js';
 import {
   BIG_REPLY_FLAG,
   DIRTY_FLAG,
+  EVENTS_FLAG,
+  EVENTS_ON_PORT,
+  EVENTS_ONLY_REQUEST,
+  EVENTS_POSTED,
   HOLD_SLOTS,
   REPLY_RING_BYTES,
   REQUEST_RING_BYTES,
@@ -26,6 +30,13 @@ export interface ReplySink {
    * `slowArgs` holds the command's arguments when it was slower than the slowlog threshold.
    */
   deliver(reqId: number, usec: number, bytes: Uint8Array, start: number, end: number, slowArgs: Args | null, dirty: boolean): void;
+  /**
+   * Keyspace events (keyspace-events.ts layout) in bytes[start, end), valid only during the call: a
+   * command's come right before its deliver() (same reqId), the active expiry cycle's alone (reqId 0).
+   */
+  keyspaceEvents(reqId: number, bytes: Uint8Array, start: number, end: number): void;
+  /** A worker wrote events-only frames while nothing may be draining its ring. */
+  eventsPosted(): void;
 }
 
 class WorkerLink {
@@ -87,6 +98,9 @@ export class WorkerPool {
       const worker = new Worker(workerUrl, { workerData: startup, transferList: [channel.port2] });
       worker.unref();
       worker.on('error', (err) => console.error(`tessera: shard worker ${w} failed`, err));
+      worker.on('message', (m) => {
+        if (m === EVENTS_POSTED) this.sink.eventsPosted();
+      });
       this.links.push(new WorkerLink(worker, requestRing, replyRing, channel.port1, stats));
     }
   }
@@ -198,21 +212,42 @@ export class WorkerPool {
         const len = ring.lengthAt(off);
         const reqId = ring.u32[off >>> 2] >>> 0;
         const timeWord = ring.u32[(off >>> 2) + 1];
-        const usec = timeWord & 0x7fffffff;
+        const usec = timeWord & (EVENTS_FLAG - 1);
         const dirty = timeWord >= DIRTY_FLAG;
-        if (reqId & BIG_REPLY_FLAG) {
+        const big = (reqId & BIG_REPLY_FLAG) !== 0;
+        let bytes: Uint8Array | null = null;
+        if (big) {
           let msg = receiveMessageOnPort(link.port);
           while (!msg) msg = receiveMessageOnPort(link.port);
-          const bytes = msg.message as Uint8Array;
+          bytes = msg.message as Uint8Array;
+        }
+        const r = ring.u32[(off >>> 2) + 2];
+        // Sections after the reply bytes start at u32 boundaries (messages.ts).
+        let p = (off + 12 + r + 3) & ~3;
+        if ((timeWord & EVENTS_FLAG) !== 0) {
+          const m = ring.u32[p >>> 2];
+          if (m === EVENTS_ON_PORT) {
+            let msg = receiveMessageOnPort(link.port);
+            while (!msg) msg = receiveMessageOnPort(link.port);
+            const ev = msg.message as Uint8Array;
+            this.sink.keyspaceEvents(reqId & ~BIG_REPLY_FLAG, ev, 0, ev.length);
+            p += 4;
+          } else {
+            this.sink.keyspaceEvents(reqId & ~BIG_REPLY_FLAG, ring.u8, p + 4, p + 4 + m);
+            p += 4 + ((m + 3) & ~3);
+          }
+        }
+        if (reqId === EVENTS_ONLY_REQUEST) {
+          ring.advance();
+          continue;
+        }
+        const slow = off + len > p ? this.decodeSlowArgs(ring, p) : null;
+        if (bytes !== null) {
           ring.advance();
           link.inFlight--;
-          const slow = len > 12 ? this.decodeSlowArgs(ring, off + 12) : null;
           this.sink.deliver(reqId & ~BIG_REPLY_FLAG, usec, bytes, 0, bytes.length, slow, dirty);
         } else {
-          const n = ring.u32[(off >>> 2) + 2];
-          const end = off + 12 + n;
-          const slow = len > 12 + n ? this.decodeSlowArgs(ring, (end + 3) & ~3) : null;
-          this.sink.deliver(reqId, usec, ring.u8, off + 12, end, slow, dirty);
+          this.sink.deliver(reqId, usec, ring.u8, off + 12, off + 12 + r, slow, dirty);
           ring.advance();
           link.inFlight--;
         }

@@ -12,6 +12,7 @@ export function execute(ctx: ExecContext, specId: number, run: ShardHandler, sta
   const start = performance.now();
   ctx.now = Date.now();
   ctx.dirty = 0;
+  ctx.events.clear();
   const mark = ctx.reply.pos;
   try {
     run(ctx);

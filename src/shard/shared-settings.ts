@@ -14,6 +14,7 @@
  *  15 set-max-intset-entries (capped at 2^30, as Redis caps intsets)
  *  16 hll-sparse-max-bytes (saturates at 2^31-1)
  *  17 lazyfree-lazy-* settings as LazyFree bits (storage/keyspace.ts)
+ *  18 keyspace-event emit mask: the NotifyClass bits executors record (0 = notifications off)
  */
 export const enum Setting {
   ActiveExpire = 0,
@@ -34,6 +35,7 @@ export const enum Setting {
   SetMaxIntsetEntries = 15,
   HllSparseMaxBytes = 16,
   LazyFree = 17,
+  NotifyMask = 18,
 }
 /** Room for more settings: the buffer is sized once, at startup. */
 const WORDS = 32;

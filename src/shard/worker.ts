@@ -5,7 +5,8 @@
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { ByteRing } from './ring.js';
-import { BIG_REPLY_FLAG, DIRTY_FLAG, HOLD_SLOTS, RETRY_RESP_BIT, RequestKind, type WorkerStartup } from './messages.js';
+import { BIG_REPLY_FLAG, DIRTY_FLAG, EVENTS_FLAG, EVENTS_ON_PORT, EVENTS_ONLY_REQUEST, EVENTS_POSTED, HOLD_SLOTS, RETRY_RESP_BIT, RequestKind, type WorkerStartup } from './messages.js';
+import { EventBuffer } from '../commands/keyspace-events.js';
 import { ShardArena } from '../storage/arena.js';
 import { ShardKeyspace } from '../storage/keyspace.js';
 import { ExecContext } from '../commands/context.js';
@@ -29,7 +30,9 @@ const ctx = new ExecContext(shards, startup.slotToShard, settings, stats, reply)
 const byName = shardHandlersByName();
 const handlers = startup.specNames.map((name) => byName.get(name) ?? byName.get(name.split('|')[0]) ?? null);
 const owned = startup.owned.map((i) => shards[i]);
-const expiry = new ActiveExpiry(owned, settings, stats);
+/** Keyspace events of the active expiry cycle, sent as an events-only reply frame. */
+const expiryEvents = new EventBuffer();
+const expiry = new ActiveExpiry(owned, settings, stats, expiryEvents, () => sendExpiryEvents());
 const lazyFree = new LazyFreeRunner(owned);
 /** Lazy freeing: a slice when idle (ms), and a shorter one every LAZY_FREE_EVERY requests under load. */
 const LAZY_FREE_IDLE_MS = 1;
@@ -69,13 +72,22 @@ function runRequest(buf: Uint8Array, u32: Uint32Array, off: number): void {
 function sendReply(reqId: number, usec: number): void {
   const threshold = settings.get(Setting.SlowlogThresholdUsec);
   const argBytes = threshold >= 0 && usec >= threshold ? slowArgsSize() : 0;
-  if (12 + reply.pos + argBytes > replies.maxPayload) {
+  const events = ctx.events;
+  let eventBytes = events.pos > 0 ? 4 + ((events.pos + 3) & ~3) : 0;
+  const bigEvents = eventBytes > replies.maxPayload >>> 1;
+  if (bigEvents || 16 + reply.pos + eventBytes + argBytes > replies.maxPayload) {
     const copy = new Uint8Array(reply.buf.subarray(0, reply.pos));
     startup.port.postMessage(copy, [copy.buffer]);
-    writeReply(reqId | BIG_REPLY_FLAG, usec, 0, argBytes > replies.maxPayload - 12 ? 0 : argBytes);
+    if (bigEvents) {
+      // Too many events for the ring: they follow the reply over the port (events word EVENTS_ON_PORT).
+      const ev = events.u8.slice(0, events.pos);
+      startup.port.postMessage(ev, [ev.buffer]);
+      eventBytes = 4;
+    }
+    writeReply(reqId | BIG_REPLY_FLAG, usec, 0, events, argBytes > replies.maxPayload - 12 - eventBytes ? 0 : argBytes, bigEvents);
     return;
   }
-  writeReply(reqId, usec, reply.pos, argBytes);
+  writeReply(reqId, usec, reply.pos, events, argBytes, false);
 }
 
 /** Bytes needed to send the running command's arguments back for the slowlog (at most 32 kept, as Redis). */
@@ -87,9 +99,12 @@ function slowArgsSize(): number {
   return n;
 }
 
-function writeReply(reqId: number, usec: number, n: number, argBytes: number): void {
+/** Writes one reply frame (layout in messages.ts): `n` reply bytes, the events, the slow arguments. */
+function writeReply(reqId: number, usec: number, n: number, events: EventBuffer, argBytes: number, eventsOnPort: boolean): void {
   const pad = (4 - (n & 3)) & 3;
-  const size = 12 + n + (argBytes > 0 ? pad + argBytes : 0);
+  const m = events.pos;
+  const eventBytes = eventsOnPort ? 4 : m > 0 ? 4 + ((m + 3) & ~3) : 0;
+  const size = 12 + n + (eventBytes > 0 || argBytes > 0 ? pad + eventBytes + argBytes : 0);
   let at = replies.reserve(size);
   while (at < 0) {
     replies.waitForSpace(size + 1);
@@ -97,13 +112,21 @@ function writeReply(reqId: number, usec: number, n: number, argBytes: number): v
   }
   const w = at >>> 2;
   replies.u32[w] = reqId >>> 0;
-  replies.u32[w + 1] = (Math.min(usec, 0x7fffffff) | (ctx.dirty > 0 ? DIRTY_FLAG : 0)) >>> 0;
+  replies.u32[w + 1] = (Math.min(usec, EVENTS_FLAG - 1) | (ctx.dirty > 0 ? DIRTY_FLAG : 0) | (m > 0 ? EVENTS_FLAG : 0)) >>> 0;
   replies.u32[w + 2] = n;
   if (n > 0) replies.u8.set(reply.buf.subarray(0, n), at + 12);
+  let p = at + 12 + n + pad;
+  if (eventsOnPort) {
+    replies.u32[p >>> 2] = EVENTS_ON_PORT;
+    p += 4;
+  } else if (m > 0) {
+    replies.u32[p >>> 2] = m;
+    replies.u8.set(events.u8.subarray(0, m), p + 4);
+    p += eventBytes;
+  }
   if (argBytes > 0) {
     const a = ctx.args;
     const argc = Math.min(a.argc, 32);
-    let p = at + 12 + n + pad;
     replies.u32[p >>> 2] = argc;
     for (let i = 0; i < argc; i++) replies.u32[(p >>> 2) + 1 + i] = Math.min(a.length(i), 128);
     p += 4 + 4 * argc;
@@ -114,6 +137,17 @@ function writeReply(reqId: number, usec: number, n: number, argBytes: number): v
     }
   }
   replies.commit();
+}
+
+/** Sends the active expiry cycle's events (an events-only frame) and wakes the main thread for them. */
+function sendExpiryEvents(): void {
+  if (expiryEvents.pos === 0) return;
+  const savedDirty = ctx.dirty;
+  ctx.dirty = 0;
+  writeReply(EVENTS_ONLY_REQUEST, 0, 0, expiryEvents, 0, false);
+  ctx.dirty = savedDirty;
+  expiryEvents.clear();
+  parentPort!.postMessage(EVENTS_POSTED);
 }
 
 function park(holdId: number): void {
