@@ -59,6 +59,8 @@ export interface ClientInfoExtras {
   multi?: number;
   multiMem?: number;
   type?: ClientType;
+  /** CLIENT TRACKING redirection (redir=; -1 when tracking is off). */
+  redir?: number;
 }
 
 /** Registered by families that keep per-connection state (a function per family). */
@@ -70,6 +72,8 @@ export const connectionHooks = {
   onReset: [] as Array<(client: Client, server: Server) => void>,
   /** CLIENT UNBLOCK: unblocks client `id` (as a timeout or with an error); true if it was blocked. */
   unblock: null as ((server: Server, id: number, withError: boolean) => boolean) | null,
+  /** CLIENT subcommands implemented by other families (TRACKING, CACHING...), by lowercase name. */
+  clientSubcommands: new Map<string, (ctx: ExecContext, client: Client, server: Server) => void>(),
 };
 
 function extrasOf(client: Client): ClientInfoExtras {
@@ -84,6 +88,7 @@ function extrasOf(client: Client): ClientInfoExtras {
     if (e.multi !== undefined) out.multi = e.multi;
     if (e.multiMem !== undefined) out.multiMem = e.multiMem;
     if (e.type !== undefined) out.type = e.type;
+    if (e.redir !== undefined) out.redir = e.redir;
   }
   return out;
 }
@@ -150,7 +155,7 @@ export function clientInfoLine(client: Client, now: number, current: ExecContext
     `db=${client.db} sub=${x.sub ?? 0} psub=${x.psub ?? 0} ssub=${x.ssub ?? 0} multi=${x.multi ?? -1} ` +
     `qbuf=${qbuf} qbuf-free=${qbufFree} argv-mem=${argvMem} multi-mem=${multiMem} ` +
     `rbs=${Math.max(REPLY_BUFFER_BYTES, obl)} rbp=${Math.max(REPLY_BUFFER_BYTES, obl)} obl=${obl} oll=${oll} omem=${omem} ` +
-    `tot-mem=${totMem} events=r cmd=${client.lastCommand} user=default redir=-1 resp=${client.resp}`
+    `tot-mem=${totMem} events=r cmd=${client.lastCommand} user=default redir=${x.redir ?? -1} resp=${client.resp}`
   );
 }
 
@@ -388,7 +393,7 @@ const CLIENT_HELP = [
   '    Name this connection.',
   'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
   '         [OPTIN] [OPTOUT] [NOLOOP]',
-  '    Client-side caching invalidation messages (not supported by Tessera yet).',
+  '    Control server assisted client side caching.',
   'TRACKINGINFO',
   '    The tracking state of this connection.',
   'UNBLOCK <clientid> [TIMEOUT|ERROR]',
@@ -446,35 +451,17 @@ function clientCommand(ctx: ExecContext, client: Client, server: Server): void {
       }
       ctx.reply.ok();
       return;
-    case 'getredir':
-      ctx.reply.integer(-1);
-      return;
-    case 'trackinginfo':
-      ctx.reply.mapLen(3);
-      ctx.reply.bulkLatin1('flags');
-      ctx.reply.setLen(1);
-      ctx.reply.bulkLatin1('off');
-      ctx.reply.bulkLatin1('redirect');
-      ctx.reply.integer(-1);
-      ctx.reply.bulkLatin1('prefixes');
-      ctx.reply.arrayLen(0);
-      return;
-    case 'tracking':
-      if (ctx.args.is(2, 'off')) ctx.reply.ok();
-      else if (ctx.args.is(2, 'on')) ctx.reply.error('ERR CLIENT TRACKING is not supported by this server yet');
-      else ctx.reply.error(SYNTAX);
-      return;
-    case 'caching':
-      ctx.reply.error('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled');
-      return;
     case 'unblock':
       clientUnblock(ctx, server);
       return;
     case 'help':
       replyHelp(ctx, CLIENT_HELP);
       return;
-    default:
-      ctx.reply.error(unknownSubcommand(ctx.args.text(1), 'client'));
+    default: {
+      const other = connectionHooks.clientSubcommands.get(sub);
+      if (other !== undefined) other(ctx, client, server);
+      else ctx.reply.error(unknownSubcommand(ctx.args.text(1), 'client'));
+    }
   }
 }
 

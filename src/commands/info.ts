@@ -11,6 +11,7 @@
  * live blocks) plus the clients' buffers: what grows with the data set and what maxmemory is about.
  * The JS heap is reported in the RSS figures only (it does not grow with the keyspace).
  */
+import { trackingOf } from '../server/tracking.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { Server } from '../server/server.js';
@@ -172,7 +173,7 @@ function clientsSection(server: Server): string[] {
     `client_recent_max_input_buffer:${maxInput}`,
     `client_recent_max_output_buffer:${maxOutput}`,
     `blocked_clients:${server.blocked.size}`,
-    'tracking_clients:0',
+    `tracking_clients:${trackingOf(server).clients}`,
     'clients_in_timeout_table:0',
   ];
 }
@@ -406,9 +407,9 @@ function statsSection(server: Server, runningCommand: boolean): string[] {
     'active_defrag_key_misses:0',
     'total_active_defrag_time:0',
     'current_active_defrag_time:0',
-    'tracking_total_keys:0',
-    'tracking_total_items:0',
-    'tracking_total_prefixes:0',
+    `tracking_total_keys:${trackingOf(server).table.size}`,
+    `tracking_total_items:${trackingOf(server).totalItems}`,
+    `tracking_total_prefixes:${trackingOf(server).prefixTable.size}`,
     'unexpected_error_replies:0',
     `total_error_replies:${st.totalErrorReplies}`,
     'dump_payload_sanitizations:0',

@@ -20,6 +20,8 @@ import { bitfieldCommands } from './bitfield.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { sortCommands } from './sort.js';
 import { pubsubCommands } from './pubsub.js';
+// CLIENT TRACKING / CACHING / GETREDIR / TRACKINGINFO register themselves as CLIENT subcommands.
+import './client-tracking.js';
 import { transactionCommands } from './transaction.js';
 import { streamCommands } from './stream.js';
 import { scriptingCommands } from './scripting.js';

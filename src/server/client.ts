@@ -8,6 +8,7 @@ import { OutputBuffer } from './output.js';
 import type { BlockedCommand } from './blocking.js';
 import type { TransactionState } from './transaction.js';
 import type { ClientSubscriptions } from './pubsub.js';
+import type { ClientTracking } from './tracking.js';
 
 export const enum ReplyMode {
   On = 0,
@@ -60,6 +61,8 @@ export class Client {
   blockedOn: BlockedCommand | null = null;
   /** Pub/sub subscriptions (pubsub.ts); null until the first SUBSCRIBE/PSUBSCRIBE/SSUBSCRIBE. */
   pubsub: ClientSubscriptions | null = null;
+  /** Client-side caching mode (tracking.ts); null while tracking is off. */
+  tracking: ClientTracking | null = null;
   /** MULTI queue and watched keys; null until the client uses MULTI or WATCH. */
   tx: TransactionState | null = null;
   /** Touched in this batch: needs a flush. */

@@ -11,6 +11,7 @@ import type { Server } from './server.js';
 import type { Client } from './client.js';
 import { Reply } from '../protocol/reply.js';
 import { pubsubOf } from './pubsub.js';
+import { trackingOf } from './tracking.js';
 import { EVENT_HEADER, KEY_EVENT_NAMES, NotifyClass, readU32 } from '../commands/keyspace-events.js';
 
 const EVENT_NAME_BYTES = KEY_EVENT_NAMES.map((n) => Buffer.from(n, 'latin1'));
@@ -73,13 +74,25 @@ export class SelfPushes {
 
 /**
  * Publishes the events in bytes[start, end). Deliveries to `self` (the client whose command caused
- * them) go into `selfPushes` when given, to be merged into that command's reply.
+ * them) go into `selfPushes` when given, to be merged into that command's reply. `current` is the
+ * client whose command caused them (its own cache invalidations wait for its reply).
  */
-export function publishKeyspaceEvents(server: Server, bytes: Uint8Array, start: number, end: number, self: Client | null = null, selfPushes: SelfPushes | null = null): void {
+export function publishKeyspaceEvents(
+  server: Server,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  self: Client | null = null,
+  selfPushes: SelfPushes | null = null,
+  current: Client | null = null,
+): void {
   const flags = server.config.int('notify-keyspace-events');
   const keyspace = (flags & NotifyClass.Keyspace) !== 0;
   const keyevent = (flags & NotifyClass.Keyevent) !== 0;
-  if (!keyspace && !keyevent) return;
+  const tracker = trackingOf(server);
+  // Expired and evicted keys also invalidate client-side caches.
+  const tracking = tracker.clients > 0;
+  if (!keyspace && !keyevent && !tracking) return;
   const registry = pubsubOf(server);
   let p = start;
   while (p < end) {
@@ -90,10 +103,15 @@ export function publishKeyspaceEvents(server: Server, bytes: Uint8Array, start: 
     const replyPos = readU32(bytes, p + 12);
     const keyStart = p + EVENT_HEADER;
     p = keyStart + len;
-    if ((flags & cls) === 0) continue;
-    if (registry.channels.size === 0 && registry.patterns.size === 0) continue;
+    const invalidates = tracking && (cls === NotifyClass.Expired || cls === NotifyClass.Evicted);
+    const publish = (keyspace || keyevent) && (flags & cls) !== 0 && (registry.channels.size > 0 || registry.patterns.size > 0);
+    if (!publish && !invalidates) continue;
     // A copy: publishing may reuse the buffer the bytes came from (a worker's ring, the context's buffer).
     const key = Buffer.from(bytes.subarray(keyStart, keyStart + len));
+    if (!publish) {
+      tracker.invalidate(server, key, null, current);
+      continue;
+    }
     const selfReply = selfPushes === null ? null : selfPushes.out;
     const before = selfReply === null ? 0 : selfReply.pos;
     if (keyspace) {
@@ -102,5 +120,6 @@ export function publishKeyspaceEvents(server: Server, bytes: Uint8Array, start: 
     }
     if (keyevent) registry.publish(server, keyeventChannel(db, event), key, self, selfReply);
     if (selfReply !== null && selfReply.pos > before) selfPushes!.add(replyPos, before, selfReply.pos);
+    if (invalidates) tracker.invalidate(server, key, null, current);
   }
 }

@@ -37,7 +37,8 @@ import { RETRY_RESP_BIT } from '../shard/messages.js';
 import { clientInfoProviders, connectionHooks } from '../commands/connection.js';
 import { forgetSubscriber, subscribedModeError } from './pubsub.js';
 import { publishKeyspaceEvents, SelfPushes } from './keyspace-notify.js';
-import { EventBuffer, emitMaskOf } from '../commands/keyspace-events.js';
+import { EventBuffer, NotifyClass, emitMaskOf } from '../commands/keyspace-events.js';
+import { TrackingRegistry, trackingOf } from './tracking.js';
 import type { ShardHandler } from '../commands/handler.js';
 import { EXECABORT, NOT_IN_MULTI_COMMANDS, TransactionState, WatchedKeys } from './transaction.js';
 import { ownedCopy } from '../protocol/args.js';
@@ -137,6 +138,7 @@ export class Server implements ReplySink {
   /** Per spec id: 1 when the command has the write flag / the blocking flag. */
   private readonly isWrite: Uint8Array;
   private readonly isBlocking: Uint8Array;
+  private readonly isReadonly: Uint8Array;
   private readonly touched = new Set<Client>();
   private readonly stalled = new Set<Client>();
   private readonly expiry: ActiveExpiry | null;
@@ -144,6 +146,12 @@ export class Server implements ReplySink {
   private readonly lazyFree: LazyFreeRunner | null;
   /** Keyspace events of the inline active expiry cycle. */
   private readonly expiryEvents = new EventBuffer();
+  /** Client-side caching tables (tracking.ts). */
+  private readonly tracker: TrackingRegistry = trackingOf(this);
+  /** Per request id slot: the tracking work of a command in flight on a worker (only while tracking is on). */
+  private readonly inflightTrack: Array<TrackPlan | undefined> = new Array(INFLIGHT_SLOTS);
+  /** Per spec id: the spec reduced to its key specs that are not read-only (the keys it may modify). */
+  private readonly writtenKeySpecs: Array<CommandSpec | undefined> = [];
   /** Notifications for the client whose command caused them, written ahead of its reply. */
   private readonly selfPushes = new SelfPushes();
   private cron: NodeJS.Timeout | null = null;
@@ -159,6 +167,7 @@ export class Server implements ReplySink {
     this.impls = this.table.specs.map((s) => byName.get(s.name));
     this.isWrite = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('write') ? 1 : 0));
     this.isBlocking = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('blocking') ? 1 : 0));
+    this.isReadonly = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('readonly') ? 1 : 0));
     const shardCount = config.int('shards');
     const databases = config.int('databases');
     const seed = (Math.random() * 0x100000000) >>> 0;
@@ -364,6 +373,7 @@ export class Server implements ReplySink {
     this.forgetBlocked(client);
     if (client.tx !== null) this.watchers.unwatchAll(client, client.tx);
     forgetSubscriber(this, client);
+    this.forgetTracking(client);
     client.socket.destroy();
   }
 
@@ -591,6 +601,7 @@ export class Server implements ReplySink {
       return true;
     }
     if (this.isWritePaused(target)) return false;
+    if (client.tracking !== null) TrackingRegistry.startCommand(client.tracking, target.name);
     client.lastCommand = target.name;
     client.commands++;
     this.stats.commandsProcessed++;
@@ -642,6 +653,7 @@ export class Server implements ReplySink {
     this.mainStats.record(spec.id, usec);
     this.afterCommand(client, spec, ctx.args, usec);
     this.finishInline(client, spec, merged);
+    this.tracker.flushPending(this);
     if (this.wakeAllAfterMain) {
       this.wakeAllAfterMain = false;
       this.pendingWakes.length = 0;
@@ -693,8 +705,10 @@ export class Server implements ReplySink {
     const usec = execute(ctx, spec.id, run, this.mainStats);
     const merged = ctx.events.pos > 0 ? this.publishWithSelf(ctx, client, 0) : null;
     if (ctx.dirty > 0 && this.watchers.size > 0) this.touchWatched(spec, ctx.args, db);
+    if (this.tracker.clients > 0) this.trackCommand(client, spec, ctx.args, ctx.dirty > 0, this.scratch);
     this.afterCommand(client, spec, ctx.args, usec);
     this.finishInline(client, spec, merged);
+    this.tracker.flushPending(this);
   }
 
   /** Delivers the scratch reply (or `merged`: it with the client's own notifications spliced in). */
@@ -761,6 +775,7 @@ export class Server implements ReplySink {
       this.inflightSlot[idx] = attempt === null ? this.reserveSlot(client) : ATTEMPT;
       this.inflightSpec[idx] = spec.id;
       this.inflightWatch[idx] = this.watchers.size > 0 ? this.watchedNamesOf(spec, args, db, n) : undefined;
+      this.inflightTrack[idx] = this.tracker.clients > 0 ? this.trackPlan(client, spec, args) : undefined;
       this.inflightCount++;
       pool.send(worker, reqId, attempt !== null && attempt.parked ? client.resp | RETRY_RESP_BIT : client.resp, db, spec.id, args);
       return;
@@ -800,10 +815,12 @@ export class Server implements ReplySink {
       }
     }
     if (ctx.dirty > 0 && this.watchers.size > 0) this.touchWatched(spec, args, db);
+    if (this.tracker.clients > 0) this.trackCommand(client, spec, args, ctx.dirty > 0, reply);
     this.afterCommand(client, spec, ctx.args, usec);
     if (reply.pos > 0 && reply.buf[0] === 45) this.countFailure(reply.buf, 0, reply.pos, spec);
     if (attempt !== null) this.attemptDone(attempt, out, 0, outEnd);
     else this.fillSlot(client, slot, out, 0, outEnd);
+    this.tracker.flushPending(this);
   }
 
   // ---------------------------------------------------------------- transactions (transaction.ts)
@@ -932,6 +949,7 @@ export class Server implements ReplySink {
           if (this.watchers.size > 0) this.touchWatched(spec, ctx.args, db);
           if (this.isWrite[spec.id] === 1) wrote = true;
         }
+        if (this.tracker.clients > 0) this.trackCommand(client, spec, ctx.args, ctx.dirty > 0, reply, mark);
       }
       if (ctx.events.pos > 0) {
         // Redis 7.0 writes a notification for the EXEC client itself inside the EXEC array, where
@@ -1000,11 +1018,13 @@ export class Server implements ReplySink {
     const usec = execute(ctx, b.spec.id, b.run, this.mainStats);
     const merged = ctx.events.pos > 0 ? this.publishWithSelf(ctx, client, 0) : null;
     if (ctx.dirty > 0 && this.watchers.size > 0) this.touchWatched(b.spec, ctx.args, b.db);
+    if (this.tracker.clients > 0) this.trackCommand(client, b.spec, ctx.args, ctx.dirty > 0, reply);
     ctx.blockedRetry = false;
     this.afterCommand(client, b.spec, ctx.args, usec);
     if (reply.pos > 0 && reply.buf[0] === 45) this.countFailure(reply.buf, 0, reply.pos, b.spec);
     if (merged !== null) this.attemptDone(b, merged, 0, merged.length);
     else this.attemptDone(b, reply.buf, 0, reply.pos);
+    this.tracker.flushPending(this);
   }
 
   /** A try's reply: an answer ends the block; no reply parks (or keeps parked) the client. */
@@ -1148,7 +1168,7 @@ export class Server implements ReplySink {
   keyspaceEvents(reqId: number, bytes: Uint8Array, start: number, end: number): void {
     const client = reqId === 0 ? undefined : this.inflightClient[reqId & (INFLIGHT_SLOTS - 1)];
     const self = client !== undefined ? this.selfSubscriber(client) : null;
-    publishKeyspaceEvents(this, bytes, start, end, self, self === null ? null : this.selfPushes);
+    publishKeyspaceEvents(this, bytes, start, end, self, self === null ? null : this.selfPushes, client ?? null);
   }
 
   /**
@@ -1178,7 +1198,7 @@ export class Server implements ReplySink {
    */
   private publishWithSelf(ctx: ExecContext, client: Client, start: number): Uint8Array | null {
     const self = this.selfSubscriber(client);
-    this.publishEvents(ctx, self, self === null ? null : this.selfPushes);
+    this.publishEvents(ctx, self, self === null ? null : this.selfPushes, client);
     if (!this.selfPushes.pending) return null;
     const r = ctx.reply;
     // Inside EXEC the positions were recorded in the whole EXEC reply: the command's part starts at `start`.
@@ -1193,10 +1213,10 @@ export class Server implements ReplySink {
   }
 
   /** Publishes (and clears) the keyspace events a main-thread execution recorded. */
-  private publishEvents(ctx: ExecContext, self: Client | null = null, selfPushes: SelfPushes | null = null): void {
+  private publishEvents(ctx: ExecContext, self: Client | null = null, selfPushes: SelfPushes | null = null, current: Client | null = null): void {
     const ev = ctx.events;
     if (ev.pos === 0) return;
-    publishKeyspaceEvents(this, ev.u8, 0, ev.pos, self, selfPushes);
+    publishKeyspaceEvents(this, ev.u8, 0, ev.pos, self, selfPushes, current);
     ev.clear();
   }
 
@@ -1211,6 +1231,11 @@ export class Server implements ReplySink {
       this.inflightWatch[idx] = undefined;
       if (dirty) for (const name of watched) name === '' ? this.watchers.touchAll() : this.watchers.touch(name);
     }
+    const plan = this.inflightTrack[idx];
+    if (plan !== undefined) {
+      this.inflightTrack[idx] = undefined;
+      if (client !== undefined) this.applyTrackPlan(client, plan, dirty, end > start && bytes[start] === 45);
+    }
     if (client === undefined) return;
     if (this.selfPushes.pending) {
       const merged = this.withSelfPushes(client, bytes, start, end);
@@ -1224,9 +1249,8 @@ export class Server implements ReplySink {
     const slot = this.inflightSlot[idx];
     if (slot === ATTEMPT) {
       if (client.blockedOn !== null) this.attemptDone(client.blockedOn, bytes, start, end);
-      return;
-    }
-    this.fillSlot(client, slot, bytes, start, end);
+    } else this.fillSlot(client, slot, bytes, start, end);
+    this.tracker.flushPending(this);
   }
 
   private fillSlot(client: Client, slot: number, bytes: Uint8Array, start: number, end: number): void {
@@ -1293,6 +1317,7 @@ export class Server implements ReplySink {
   endBatch(): void {
     const pool = this.workers;
     if (pool) pool.spin(0.03);
+    if (this.tracker.prefixTable.size > 0) this.tracker.broadcast(this);
     for (const client of this.touched) {
       if (client.closed) continue;
       client.output.flush(client.socket);
@@ -1319,6 +1344,7 @@ export class Server implements ReplySink {
     this.clients.delete(client.id);
     this.stalled.delete(client);
     forgetSubscriber(this, client);
+    this.forgetTracking(client);
   }
 
   private resumeStalled(): void {
@@ -1382,7 +1408,7 @@ export class Server implements ReplySink {
         (c.bool('lazyfree-lazy-eviction') ? LazyFree.Eviction : 0) |
         (c.bool('lazyfree-lazy-server-del') ? LazyFree.ServerDel : 0),
     );
-    s.set(Setting.NotifyMask, emitMaskOf(c.int('notify-keyspace-events')));
+    this.refreshNotifyMask();
   }
 
   private onConfigChange(name: string, value: ConfigValue): void {
@@ -1393,6 +1419,63 @@ export class Server implements ReplySink {
       this.cron = setInterval(() => this.serverCron(), Math.max(1, Math.floor(1000 / Math.max(1, this.config.int('hz')))));
       this.cron.unref();
     }
+  }
+
+  /**
+   * The keyspace-event classes executors record: those notify-keyspace-events publishes, plus expired
+   * and evicted keys while clients track keys (they invalidate them).
+   */
+  refreshNotifyMask(): void {
+    const tracking = this.tracker.clients > 0 ? NotifyClass.Expired | NotifyClass.Evicted : 0;
+    this.settings.set(Setting.NotifyMask, emitMaskOf(this.config.int('notify-keyspace-events')) | tracking);
+  }
+
+  // ---------------------------------------------------------------- client-side caching (tracking.ts)
+
+  private forgetTracking(client: Client): void {
+    if (client.tracking === null) return;
+    this.tracker.disable(client);
+    this.refreshNotifyMask();
+  }
+
+  /** `spec` reduced to the key specs of keys it may modify (not read-only). */
+  private writtenKeySpec(spec: CommandSpec): CommandSpec {
+    let w = this.writtenKeySpecs[spec.id];
+    if (w === undefined) {
+      w = { ...spec, keySpecs: spec.keySpecs?.filter((k) => !k.flags.includes('RO')) };
+      this.writtenKeySpecs[spec.id] = w;
+    }
+    return w;
+  }
+
+  /** Copies of the key arguments of a command (all its keys, or those it may modify). */
+  private keyBytes(spec: CommandSpec, args: Args, written: boolean): Uint8Array[] {
+    if (this.keyIdx.length < args.argc) this.keyIdx = new Int32Array(args.argc * 2);
+    const n = keyPositions(written ? this.writtenKeySpec(spec) : spec, args, this.keyIdx);
+    const out: Uint8Array[] = [];
+    for (let k = 0; k < n; k++) out.push(args.copy(this.keyIdx[k]));
+    return out;
+  }
+
+  /** What a command means for tracking, worked out at dispatch (its arguments are gone by its reply). */
+  private trackPlan(client: Client, spec: CommandSpec, args: Args): TrackPlan {
+    const state = client.tracking;
+    const read = state !== null && this.isReadonly[spec.id] === 1 && TrackingRegistry.remembers(state) ? this.keyBytes(spec, args, false) : null;
+    const written = this.isWrite[spec.id] === 1 ? this.keyBytes(spec, args, true) : null;
+    return { read, written, flush: spec.name === 'flushdb' || spec.name === 'flushall' };
+  }
+
+  private applyTrackPlan(client: Client, plan: TrackPlan, dirty: boolean, failed: boolean): void {
+    const t = this.tracker;
+    if (dirty && plan.written !== null) for (const key of plan.written) t.invalidate(this, key, client, client);
+    if (plan.flush && !failed) t.flushed(this, client);
+    if (plan.read !== null && client.tracking !== null) t.remember(client, plan.read);
+  }
+
+  /** Tracking after a command ran on this thread: `reply` from `mark` holds its reply. */
+  private trackCommand(client: Client, spec: CommandSpec, args: Args, dirty: boolean, reply: Reply, mark = 0): void {
+    const plan = this.trackPlan(client, spec, args);
+    this.applyTrackPlan(client, plan, dirty, reply.pos > mark && reply.buf[mark] === 45);
   }
 
   /** All threads' counters, for INFO. */
@@ -1435,6 +1518,13 @@ export class Server implements ReplySink {
 const EMPTY = Buffer.alloc(0);
 /** Longest run of lazy freeing between two turns of the event loop, inline mode (ms). */
 const LAZY_FREE_SLICE_MS = 1;
+
+/** A command's tracking work: keys it read (to remember), keys it may have written, a flush. */
+interface TrackPlan {
+  read: Uint8Array[] | null;
+  written: Uint8Array[] | null;
+  flush: boolean;
+}
 
 /** A copy of bytes[start, end) (Buffer#slice would return a view of a buffer that gets reused). */
 function copyBytes(bytes: Uint8Array, start: number, end: number): Uint8Array {

@@ -35,7 +35,7 @@ describe('cross-thread protocol numbers', () => {
 
   it('keeps keyspace-event numbers, frame flags and the event header stable', () => {
     expect([EVENTS_FLAG, EVENTS_ON_PORT, EVENTS_ONLY_REQUEST, EVENT_HEADER]).toEqual([0x40000000, 0xffffffff, 0, 16]);
-    expect(Setting.NotifyMask).toBe(17);
+    expect(Setting.NotifyMask).toBe(18);
     expect([KeyEvent.Set, KeyEvent.Expire, KeyEvent.Del, KeyEvent.Expired, KeyEvent.Keymiss, KeyEvent.New, KeyEvent.Geosearchstore]).toEqual([0, 1, 2, 53, 55, 56, 61]);
     expect(KEY_EVENT_NAMES.length).toBe(62);
     expect(KEY_EVENT_NAMES.slice(0, 3)).toEqual(['set', 'expire', 'del']);
