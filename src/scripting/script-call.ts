@@ -173,6 +173,7 @@ export class ScriptCall implements ScriptCallHandler {
       if (reply.pos === mark) reply.nullArray();
     }
     server.stats.commandsProcessed++;
+    server.afterScriptCommand(ctx, spec, this.client!);
     if (ctx.dirty > 0 && (server.watchers.size > 0 || server.hasBlockedClients)) this.noteWrites(spec, ctx.args, ctx.db, route === 'all');
   }
 

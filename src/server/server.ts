@@ -1465,9 +1465,20 @@ export class Server implements ReplySink {
     return { read, written, flush: spec.name === 'flushdb' || spec.name === 'flushall' };
   }
 
-  private applyTrackPlan(client: Client, plan: TrackPlan, dirty: boolean, failed: boolean): void {
+  /**
+   * A command a script ran through redis.call: its keyspace events are published (as Redis does
+   * during the script) and, for tracking, its reads count for the script's caller while its writes
+   * come from the script's own client (so NOLOOP does not hide them).
+   */
+  afterScriptCommand(ctx: ExecContext, spec: CommandSpec, caller: Client): void {
+    if (ctx.events.pos > 0) this.publishEvents(ctx, null, null, caller);
+    if (this.tracker.clients === 0) return;
+    this.applyTrackPlan(caller, this.trackPlan(caller, spec, ctx.args), ctx.dirty > 0, false, null);
+  }
+
+  private applyTrackPlan(client: Client, plan: TrackPlan, dirty: boolean, failed: boolean, by: Client | null = client): void {
     const t = this.tracker;
-    if (dirty && plan.written !== null) for (const key of plan.written) t.invalidate(this, key, client, client);
+    if (dirty && plan.written !== null) for (const key of plan.written) t.invalidate(this, key, by, client);
     if (plan.flush && !failed) t.flushed(this, client);
     if (plan.read !== null && client.tracking !== null) t.remember(client, plan.read);
   }
