@@ -1,7 +1,7 @@
 /**
  * Keyspace notifications against a real redis-server: one long script of commands covering every
  * family that notifies (strings, keys, expiry, lists, hashes, sets, sorted sets, streams, bitmaps,
- * HyperLogLog, geo, SORT, blocking pops served by another client, MULTI/EXEC, cross-shard commands)
+ * HyperLogLog, geo, SORT, blocking pops served by another client, MULTI/EXEC, Lua, cross-shard commands)
  * runs on Redis 7.0.15 and on Tessera (inline and workers) for several `notify-keyspace-events`
  * settings, while a subscriber listens on `__key*__:*`; the received (channel, message) sequences
  * must be identical. Also: active expiry, and events to a RESP3 client subscribed to its own keys.
@@ -271,6 +271,7 @@ const SCRIPT: Step[] = [
   ['INCR', 't2'],
   ['LPUSH', 't3', 'x'],
   ['EXEC'],
+  ['EVAL', "redis.call('SET', KEYS[1], 'v'); redis.call('LPUSH', KEYS[2], 'x'); redis.call('DEL', KEYS[1]); return redis.call('GET', KEYS[1])", '2', '{lua}1', '{lua}2'],
   ['MSET', 'xa', '1', 'xb', '2', 'xc', '3', 'xd', '4'],
   ['DEL', 'xa', 'xb', 'xc', 'xd', 'xe'],
   // databases and flushes
