@@ -37,11 +37,18 @@ for (const mode of MODES.slice(0, 2)) {
       await server.close();
     });
 
+    interface Probe {
+      /** Longest round trip of a PING or of a GET in the big key's shard (ms). */
+      worst: number;
+      /** Same-shard GETs answered after UNLINK replied while INFO still showed objects pending. */
+      servedWhilePending: number;
+    }
+
     /**
-     * The longest wait of a PING and of a GET in the big key's shard while the hash is UNLINKed and
-     * freed. Freeing it synchronously stalls that shard for 150 ms or more here.
+     * Probes a PING and a GET of a key in the big key's shard, one call at a time each, during
+     * `during()`: while the hash is UNLINKed and freed, or through a quiet window for comparison.
      */
-    async function worstWaitDuringUnlink(key: string): Promise<number> {
+    async function probeWhile(during: (answered: () => number) => Promise<number>): Promise<Probe> {
       await r.set('{big}probe', 'here');
       const pinger = new Redis({ port: server.port, host: '127.0.0.1' });
       const reader = new Redis({ port: server.port, host: '127.0.0.1' });
@@ -50,6 +57,7 @@ for (const mode of MODES.slice(0, 2)) {
         await reader.get('{big}probe');
         let done = false;
         let worst = 0;
+        let gets = 0;
         const probe = async (send: () => Promise<unknown>) => {
           while (!done) {
             const t = performance.now();
@@ -57,37 +65,71 @@ for (const mode of MODES.slice(0, 2)) {
             worst = Math.max(worst, performance.now() - t);
           }
         };
-        const probing = Promise.all([probe(() => pinger.ping()), probe(async () => expect(await reader.get('{big}probe')).toBe('here'))]);
+        const probing = Promise.all([
+          probe(() => pinger.ping()),
+          probe(async () => {
+            expect(await reader.get('{big}probe')).toBe('here');
+            gets++;
+          }),
+        ]);
         await new Promise((res) => setTimeout(res, 10));
-        expect(await r.unlink(key)).toBe(1);
-        expect(await r.exists(key)).toBe(0);
-        expect(await r.hlen(key)).toBe(0);
-        await settled(r);
+        const servedWhilePending = await during(() => gets);
         done = true;
         await probing;
-        return worst;
+        return { worst, servedWhilePending };
       } finally {
         pinger.disconnect();
         reader.disconnect();
       }
     }
 
+    async function unlinkBigHash(): Promise<Probe> {
+      return probeWhile(async (answered) => {
+        expect(await r.unlink('{big}hash')).toBe(1);
+        const atReply = answered();
+        expect(await r.exists('{big}hash')).toBe(0);
+        expect(await r.hlen('{big}hash')).toBe(0);
+        // GETs answered while the free was still running: none if UNLINK had freed synchronously.
+        let served = 0;
+        while ((await infoField(r, 'lazyfree_pending_objects')) > 0) served = answered() - atReply;
+        return served;
+      });
+    }
+
     it('PING and a read in the same shard are answered within 50 ms while a 500k-field hash is UNLINKed', async () => {
       await r.flushall();
       const base = await infoField(r, 'used_memory');
-      const freed0 = await infoField(r, 'lazyfreed_objects');
-      // This machine is shared: a scheduling hiccup can delay any reply, so up to three tries.
-      const worsts: number[] = [];
-      for (let attempt = 0; attempt < 3; attempt++) {
+      // This machine is shared: other jobs can keep any process off the CPU for tens of ms. So each
+      // try also probes a quiet window first, and a try whose waits during the UNLINK exceed 50 ms
+      // still passes when they are no worse than twice the quiet window's (a synchronous free of
+      // this hash stalls the shard for 150 ms or more, far beyond both). Up to three tries.
+      const tries: string[] = [];
+      let passed = false;
+      for (let attempt = 0; attempt < 3 && !passed; attempt++) {
         await fillHash(r, '{big}hash', 500_000);
-        const full = await infoField(r, 'used_memory');
-        expect(full - base).toBeGreaterThan(10_000_000);
-        worsts.push(await worstWaitDuringUnlink('{big}hash'));
-        expect(await infoField(r, 'lazyfreed_objects')).toBe(freed0 + worsts.length);
+        expect((await infoField(r, 'used_memory')) - base).toBeGreaterThan(10_000_000);
+        const quiet = await probeWhile(async () => {
+          await new Promise((res) => setTimeout(res, 300));
+          return 0;
+        });
+        await r.config('RESETSTAT');
+        const during = await unlinkBigHash();
+        // Inline, the main thread itself frees: its longest stall in CPU time, which a loaded machine
+        // does not inflate.
+        const busyMs = (await (async () => {
+          const m = /^tessera_eventloop_busy_max_usec:(\d+)/m.exec(await r.info('stats'));
+          return m ? Number(m[1]) : 0;
+        })()) / 1000;
+        if (mode.options.threads === 0) expect(busyMs).toBeLessThan(50);
+        expect(during.servedWhilePending).toBeGreaterThanOrEqual(3);
+        // CONFIG RESETSTAT zeroed the count, as Redis's does.
+        expect(await infoField(r, 'lazyfreed_objects')).toBe(1);
         expect(await infoField(r, 'used_memory')).toBeLessThan(base + 200_000);
-        if (worsts[worsts.length - 1] < 50) break;
+        tries.push(`worst ${during.worst.toFixed(1)} ms (quiet ${quiet.worst.toFixed(1)} ms), ${during.servedWhilePending} GETs served while freeing`);
+        passed = during.worst < 50 || during.worst <= 2 * quiet.worst;
       }
-      expect(Math.min(...worsts)).toBeLessThan(50);
+      if (process.env.LAZYFREE_REPORT) console.log(tries.join('\n'));
+      expect(passed, tries.join('; ')).toBe(true);
     }, 120_000);
 
     it('used_memory falls as slices run, and a key re-created meanwhile keeps its new value', async () => {
