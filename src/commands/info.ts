@@ -12,6 +12,8 @@
  * The JS heap is reported in the RSS figures only (it does not grow with the keyspace).
  */
 import { trackingOf } from '../server/tracking.js';
+import { startedLuaEngine } from '../scripting/lua-engine.js';
+import { scriptCacheOf } from '../scripting/script-cache.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { Server } from '../server/server.js';
@@ -270,6 +272,9 @@ function memorySection(server: Server): string[] {
   const m = memoryFigures(server);
   const lazy = lazyFreeFigures(server);
   const maxmemory = server.config.int('maxmemory');
+  // The Lua VM's heap once a script created it (Redis's fresh state is about 32 KiB).
+  const luaVm = startedLuaEngine()?.memory() ?? 32768;
+  const scripts = scriptCacheOf(server);
   const total = os.totalmem();
   return [
     `used_memory:${m.used}`,
@@ -288,19 +293,19 @@ function memorySection(server: Server): string[] {
     `allocator_resident:${m.resident}`,
     `total_system_memory:${total}`,
     `total_system_memory_human:${bytesToHuman(total)}`,
-    'used_memory_lua:32768',
-    'used_memory_vm_eval:32768',
-    'used_memory_lua_human:32.00K',
-    'used_memory_scripts_eval:0',
-    'number_of_cached_scripts:0',
+    `used_memory_lua:${luaVm}`,
+    `used_memory_vm_eval:${luaVm}`,
+    `used_memory_lua_human:${bytesToHuman(luaVm)}`,
+    `used_memory_scripts_eval:${scripts.memory()}`,
+    `number_of_cached_scripts:${scripts.scripts.size}`,
     'number_of_functions:0',
     'number_of_libraries:0',
     'used_memory_vm_functions:32768',
-    'used_memory_vm_total:65536',
-    'used_memory_vm_total_human:64.00K',
+    `used_memory_vm_total:${luaVm + 32768}`,
+    `used_memory_vm_total_human:${bytesToHuman(luaVm + 32768)}`,
     'used_memory_functions:0',
-    'used_memory_scripts:0',
-    'used_memory_scripts_human:0B',
+    `used_memory_scripts:${scripts.memory()}`,
+    `used_memory_scripts_human:${bytesToHuman(scripts.memory())}`,
     `maxmemory:${maxmemory}`,
     `maxmemory_human:${bytesToHuman(maxmemory)}`,
     `maxmemory_policy:${server.config.string('maxmemory-policy')}`,

@@ -127,6 +127,11 @@ export function luaEngine(): LuaEngine | null {
   return engine;
 }
 
+/** The engine if a script already created it (INFO must not load Lua just to report it). */
+export function startedLuaEngine(): LuaEngine | null {
+  return engine;
+}
+
 /** Why luaEngine() answered null. */
 export function luaUnavailable(): string {
   return failure ?? '';

@@ -45,6 +45,13 @@ export class ScriptCache {
   prng = LRAND48_INITIAL;
   private runner: ScriptCall | null = null;
 
+  /** Bytes the cache holds, as Redis's evalScriptsMemory counts them (bodies, names, entries). */
+  memory(): number {
+    let bytes = 0;
+    for (const script of this.scripts.values()) bytes += script.body.length + 48 + 40;
+    return bytes;
+  }
+
   /** The redis.call runner of this server (created with the first script). */
   runnerFor(server: Server, engine: LuaEngine, ctx: ExecContext): ScriptCall {
     return (this.runner ??= new ScriptCall(server, engine, ctx));

@@ -122,6 +122,20 @@ for (const mode of MODES.slice(0, 2)) {
       ]);
     });
 
+    it('INFO memory counts the cached scripts and the Lua heap', async () => {
+      const c = connect();
+      await c.script('FLUSH');
+      const field = async (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(await c.info('memory'))![1]);
+      expect(await field('number_of_cached_scripts')).toBe(0);
+      await c.script('LOAD', 'return 1');
+      await c.eval('return 2', 0);
+      expect(await field('number_of_cached_scripts')).toBe(2);
+      expect(await field('used_memory_scripts_eval')).toBeGreaterThan(0);
+      expect(await field('used_memory_lua')).toBeGreaterThan(1024);
+      await c.script('FLUSH');
+      expect(await field('number_of_cached_scripts')).toBe(0);
+    });
+
     it('a script of 100,000 redis.call runs to the end and its writes are all there', async () => {
       const c = connect();
       await c.del('x');
