@@ -19,6 +19,7 @@ import { replyHelp } from './connection.js';
 import { integerArgOrReply } from '../protocol/number-parse.js';
 import { luaEngine, luaUnavailable, type LuaEngine } from '../scripting/lua-engine.js';
 import { parseShebang, scriptCacheOf, sha1Hex, ScriptFlag, type ScriptCache } from '../scripting/script-cache.js';
+import type { ScriptCall } from '../scripting/script-call.js';
 
 const NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
 
@@ -37,7 +38,7 @@ const SCRIPT_HELP = [
 ];
 
 /** The engine, or an error reply naming what to install. */
-function engineOrReply(ctx: ExecContext): LuaEngine | null {
+export function engineOrReply(ctx: ExecContext): LuaEngine | null {
   const engine = luaEngine();
   if (engine === null) ctx.reply.error(`ERR Lua scripting is not available: ${luaUnavailable()}`);
   return engine;
@@ -116,11 +117,21 @@ function evalGeneric(ctx: ExecContext, bySha: boolean, readOnlyCommand: boolean)
     ctx.reply.error('ERR Can not execute a script with write flag using *_ro command.');
     return;
   }
+  const readOnly = readOnlyCommand || (!compat && (flags & ScriptFlag.NoWrites) !== 0);
+  runScript(ctx, server, client, engine, readOnly, (runner, prng) => engine.run(sha!, args.buf, args.words, args.base + 6, numkeys, args.argc - 3 - numkeys, ctx.reply.resp, prng, runner));
+}
+
+/**
+ * Runs a script or function (`call` starts it in the engine) with the server's redis.call runner
+ * and math.random state, writes its reply and queues the wake-ups of the keys it wrote.
+ */
+export function runScript(ctx: ExecContext, server: Server, client: Client, engine: LuaEngine, readOnly: boolean, call: (runner: ScriptCall, prng: number) => Buffer): void {
+  const cache = scriptCacheOf(server);
   const runner = cache.runnerFor(server, engine, ctx);
-  runner.begin(client, ctx.db, readOnlyCommand || (!compat && (flags & ScriptFlag.NoWrites) !== 0));
+  runner.begin(client, ctx.db, readOnly);
   let reply: Buffer;
   try {
-    reply = engine.run(sha, args.buf, args.words, args.base + 6, numkeys, args.argc - 3 - numkeys, ctx.reply.resp, cache.prng, runner);
+    reply = call(runner, cache.prng);
   } finally {
     cache.prng = engine.prngAfter;
     runner.end();
@@ -153,8 +164,9 @@ function scriptCommand(ctx: ExecContext, _client: Client, server: Server): void 
       ctx.reply.error('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
       return;
     }
+    const engine = luaEngine();
+    if (engine !== null) for (const sha of cache.scripts.keys()) engine.forget(sha);
     cache.scripts.clear();
-    luaEngine()?.reset();
     ctx.reply.ok();
     return;
   }

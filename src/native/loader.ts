@@ -38,6 +38,10 @@ export interface NativeAddon {
   luaHas?(sha: string): boolean;
   luaRun?(sha: string, buf: Uint8Array, words: Uint32Array, firstWord: number, nkeys: number, nargs: number, callerResp: number): Buffer;
   luaMemory?(): number;
+  luaForget?(sha: string): void;
+  luaFunctionLoad?(code: Uint8Array): string | Array<[name: string, ref: number, flags: number, description: string | null]>;
+  luaFunctionUnref?(ref: number): void;
+  luaFcall?(ref: number, name: string, buf: Uint8Array, words: Uint32Array, firstWord: number, nkeys: number, nargs: number, callerResp: number): Buffer;
   luaSha1Hex?(bytes: Uint8Array): string;
   /** memmove of `u8[src, src + n)` to `dst` inside one array (native/src/memory.rs); RangeError when out of bounds. */
   moveBytes(u8: Uint8Array, dst: number, src: number, n: number): void;

@@ -10,9 +10,10 @@
  *   whenever that Reply replaced its buffer;
  * - `control[0]`: the math.random state of the script about to run (each server keeps its own).
  *
- * One engine serves every Server of the process (tests run several): compiled functions are named
- * by SHA-1 so sharing them is harmless, and SCRIPT FLUSH on one server re-creates the state while
- * the others recompile from their own caches on their next call.
+ * One engine serves every Server of the process (tests run several): compiled scripts are named by
+ * SHA-1 so sharing them is harmless; SCRIPT FLUSH on one server drops its scripts' functions and the
+ * other servers recompile from their own caches on their next call. Function libraries are loaded
+ * per server (each gets its own registry references).
  */
 import { loadNative, nativeLoadFailure, type NativeAddon } from '../native/loader.js';
 
@@ -26,7 +27,17 @@ export interface ScriptCallHandler {
   call(kind: number, argc: number, resp: 2 | 3): number;
 }
 
-type LuaAddon = Required<Pick<NativeAddon, 'luaInit' | 'luaSetArgBuffers' | 'luaSetReplyBuffer' | 'luaCompile' | 'luaHas' | 'luaRun' | 'luaMemory'>>;
+type LuaAddon = Required<
+  Pick<NativeAddon, 'luaInit' | 'luaSetArgBuffers' | 'luaSetReplyBuffer' | 'luaCompile' | 'luaHas' | 'luaRun' | 'luaMemory' | 'luaForget' | 'luaFunctionLoad' | 'luaFunctionUnref' | 'luaFcall'>
+>;
+
+/** A function a library registered: its registry reference, script flags and description. */
+export interface RegisteredFunction {
+  name: string;
+  ref: number;
+  flags: number;
+  description: string | null;
+}
 
 export class LuaEngine {
   argBuf = new Uint8Array(64 * 1024);
@@ -40,8 +51,8 @@ export class LuaEngine {
     this.reset();
   }
 
-  /** A fresh Lua state (startup and SCRIPT FLUSH): compiled scripts are gone. */
-  reset(): void {
+  /** A fresh Lua state (startup): everything compiled is gone. */
+  private reset(): void {
     this.native.luaInit(this.onCall, this.onGrow, this.argBuf, this.argWords, this.control);
     this.replyBuf = null;
   }
@@ -76,6 +87,37 @@ export class LuaEngine {
 
   has(sha: string): boolean {
     return this.native.luaHas(sha);
+  }
+
+  /** Drops the compiled f_<sha> (SCRIPT FLUSH). */
+  forget(sha: string): void {
+    this.native.luaForget(sha);
+  }
+
+  /**
+   * Runs a library's body (after its shebang line) so it registers its functions; answers them,
+   * or Redis's error text without "ERR ".
+   */
+  loadLibrary(code: Uint8Array): RegisteredFunction[] | string {
+    const result = this.native.luaFunctionLoad(code);
+    if (typeof result === 'string') return result;
+    return result.map(([name, ref, flags, description]) => ({ name, ref, flags, description }));
+  }
+
+  /** Forgets a registered function (FUNCTION DELETE, FLUSH, LOAD REPLACE). */
+  unref(ref: number): void {
+    this.native.luaFunctionUnref(ref);
+  }
+
+  /** FCALL: like run, for a registered function (called with the KEYS and ARGV tables). */
+  fcall(fn: RegisteredFunction, buf: Uint8Array, words: Uint32Array, firstWord: number, nkeys: number, nargs: number, callerResp: number, prng: number, handler: ScriptCallHandler): Buffer {
+    this.control[0] = prng;
+    this.handler = handler;
+    try {
+      return this.native.luaFcall(fn.ref, fn.name, buf, words, firstWord, nkeys, nargs, callerResp);
+    } finally {
+      this.handler = null;
+    }
   }
 
   /**

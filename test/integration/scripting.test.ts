@@ -42,12 +42,14 @@ for (const mode of MODES.slice(0, 2)) {
       await server.close();
     });
 
-    it('cross-shard transfers keep the total while others read', async () => {
+    it('cross-shard transfers (EVAL, EVALSHA, FCALL) keep the total while others read', async () => {
       const setup = connect();
       await setup.flushall();
       await setup.mset(...ACCOUNTS.flatMap((k) => [k, String(START)]));
       const expected = START * ACCOUNTS.length;
       const sha = await setup.script('LOAD', TRANSFER);
+      await setup.function('FLUSH');
+      await setup.function('LOAD', `#!lua name=bank\nredis.register_function('transfer', function(KEYS, ARGV) ${TRANSFER} end)`);
       const writers = Array.from({ length: 6 }, connect);
       const readers = Array.from({ length: 3 }, connect);
       let stop = false;
@@ -58,7 +60,7 @@ for (const mode of MODES.slice(0, 2)) {
           const b = ACCOUNTS[(round * 7 + n * 3 + 1) % ACCOUNTS.length];
           if (a === b) continue;
           const amount = String(1 + ((round * 13 + n) % 40));
-          const r = round % 2 === 0 ? await w.evalsha(sha, 2, a, b, amount) : await w.eval(TRANSFER, 2, a, b, amount);
+          const r = round % 3 === 0 ? await w.evalsha(sha, 2, a, b, amount) : round % 3 === 1 ? await w.eval(TRANSFER, 2, a, b, amount) : await w.fcall('transfer', 2, a, b, amount);
           transfers += Number(r);
         }
       });

@@ -155,6 +155,7 @@ pub unsafe fn create(engine: *mut Engine) -> Result<*mut lua_State, String> {
     }
     lua_getglobal(l, b"__redis__err__handler\0");
     (*engine).handler_ref = (a.luaL_ref)(l, LUA_REGISTRYINDEX);
+    super::functions::create_environment(l, engine, nonexistent_global, readonly_error);
 
     protect(l, engine);
     Ok(l)

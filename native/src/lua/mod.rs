@@ -31,6 +31,7 @@ pub mod cmsgpack;
 pub mod convert;
 mod environment;
 pub mod ffi;
+mod functions;
 pub mod rand;
 pub mod sha1;
 pub mod r#struct;
@@ -120,6 +121,13 @@ pub struct Engine {
     /// Registry references: the real globals table and the error handler.
     pub(crate) globals_ref: c_int,
     pub(crate) handler_ref: c_int,
+    /// Functions (functions.rs): the library API table, the functions' environment and its metatable.
+    pub(crate) library_api_ref: c_int,
+    pub(crate) functions_env_ref: c_int,
+    pub(crate) functions_meta_ref: c_int,
+    /// A FUNCTION LOAD is running its library's body; what it registered so far.
+    pub(crate) loading: bool,
+    pub(crate) registrations: Vec<functions::Registration>,
     /// The running script's RESP version (redis.setresp), 2 at the start of every run.
     pub(crate) resp: u8,
     /// math.random state while a script runs (copied from / to control[0]).
@@ -145,6 +153,11 @@ impl Engine {
             control: Pinned::empty(),
             globals_ref: 0,
             handler_ref: 0,
+            library_api_ref: 0,
+            functions_env_ref: 0,
+            functions_meta_ref: 0,
+            loading: false,
+            registrations: Vec::new(),
             resp: 2,
             prng: rand::INITIAL,
             running: false,
@@ -361,8 +374,11 @@ unsafe extern "C" fn lua_memory(env: napi_env, _info: napi_callback_info) -> nap
 
 /// Collects the arguments of luaRun.
 struct RunArgs {
-    sha: [u8; 48],
-    sha_len: usize,
+    /// The script's SHA-1 (luaRun) or the function's name (luaFcall): for the registry key and
+    /// the "script: ..." part of error replies.
+    label: Vec<u8>,
+    /// luaFcall: the function's registry reference.
+    reference: c_int,
     buf: *const u8,
     buf_len: usize,
     words: *const u32,
@@ -373,23 +389,41 @@ struct RunArgs {
     caller_resp: u32,
 }
 
-unsafe fn run_args(env: napi_env, info: napi_callback_info) -> Option<RunArgs> {
-    let (argv, argc) = args::<7>(env, info);
-    if argc < 7 {
+/// luaRun(sha, buf, words, base, nkeys, nargs, callerResp) or, with `with_reference`,
+/// luaFcall(ref, name, buf, words, base, nkeys, nargs, callerResp).
+unsafe fn run_args(env: napi_env, info: napi_callback_info, with_reference: bool) -> Option<RunArgs> {
+    let (argv, argc) = args::<8>(env, info);
+    let o = with_reference as usize;
+    if argc < 7 + o {
         return None;
     }
-    let mut r = RunArgs { sha: [0; 48], sha_len: 0, buf: ptr::null(), buf_len: 0, words: ptr::null(), words_len: 0, base: 0, nkeys: 0, nargs: 0, caller_resp: 2 };
-    r.sha_len = latin1_arg(env, argv[0], &mut r.sha)?;
-    let (b, bl) = typed_array_of(env, argv[1], NAPI_UINT8_ARRAY)?;
-    let (w, wl) = typed_array_of(env, argv[2], NAPI_UINT32_ARRAY)?;
+    let mut r = RunArgs { label: Vec::new(), reference: 0, buf: ptr::null(), buf_len: 0, words: ptr::null(), words_len: 0, base: 0, nkeys: 0, nargs: 0, caller_resp: 2 };
+    if with_reference {
+        let mut reference = 0.0;
+        if napi_get_value_double(env, argv[0], &mut reference) != NAPI_OK {
+            return None;
+        }
+        r.reference = reference as c_int;
+    }
+    let mut n: usize = 0;
+    if napi_get_value_string_latin1(env, argv[o], ptr::null_mut(), 0, &mut n) != NAPI_OK {
+        return None;
+    }
+    r.label = vec![0u8; n + 1];
+    if napi_get_value_string_latin1(env, argv[o], r.label.as_mut_ptr() as *mut c_char, n + 1, &mut n) != NAPI_OK {
+        return None;
+    }
+    r.label.truncate(n);
+    let (b, bl) = typed_array_of(env, argv[o + 1], NAPI_UINT8_ARRAY)?;
+    let (w, wl) = typed_array_of(env, argv[o + 2], NAPI_UINT32_ARRAY)?;
     r.buf = b as *const u8;
     r.buf_len = bl;
     r.words = w as *const u32;
     r.words_len = wl;
-    if napi_get_value_uint32(env, argv[3], &mut r.base) != NAPI_OK
-        || napi_get_value_uint32(env, argv[4], &mut r.nkeys) != NAPI_OK
-        || napi_get_value_uint32(env, argv[5], &mut r.nargs) != NAPI_OK
-        || napi_get_value_uint32(env, argv[6], &mut r.caller_resp) != NAPI_OK
+    if napi_get_value_uint32(env, argv[o + 3], &mut r.base) != NAPI_OK
+        || napi_get_value_uint32(env, argv[o + 4], &mut r.nkeys) != NAPI_OK
+        || napi_get_value_uint32(env, argv[o + 5], &mut r.nargs) != NAPI_OK
+        || napi_get_value_uint32(env, argv[o + 6], &mut r.caller_resp) != NAPI_OK
     {
         return None;
     }
@@ -417,43 +451,73 @@ unsafe fn push_string_array(l: *mut lua_State, r: &RunArgs, first: usize, n: usi
 }
 
 unsafe extern "C" fn lua_run(env: napi_env, info: napi_callback_info) -> napi_value {
+    run(env, info, false)
+}
+
+unsafe extern "C" fn lua_fcall(env: napi_env, info: napi_callback_info) -> napi_value {
+    run(env, info, true)
+}
+
+/// EVAL (f_<sha> with KEYS and ARGV as globals) or FCALL (a registered function called with the
+/// KEYS and ARGV tables as its arguments), under the error handler.
+unsafe fn run(env: napi_env, info: napi_callback_info, fcall: bool) -> napi_value {
     let Some(engine) = engine_of(env) else { return throw(env, "luaRun: luaInit first") };
-    let Some(r) = run_args(env, info) else {
-        return throw(env, "luaRun(sha, buf, words, base, nkeys, nargs, callerResp): bad arguments");
+    let Some(r) = run_args(env, info, fcall) else {
+        return throw(env, "luaRun(sha, buf, words, base, nkeys, nargs, callerResp) / luaFcall(ref, name, ...): bad arguments");
     };
-    if engine.running {
+    if engine.running || engine.loading {
         return throw(env, "luaRun: a script is already running on this thread");
     }
     let a = api();
     let l = engine.l;
     let base_top = (a.lua_gettop)(l);
     (a.lua_rawgeti)(l, LUA_REGISTRYINDEX, engine.handler_ref);
-    let key = function_key(&r.sha[..r.sha_len]);
-    (a.lua_getfield)(l, LUA_REGISTRYINDEX, key.as_ptr() as *const c_char);
+    if fcall {
+        (a.lua_rawgeti)(l, LUA_REGISTRYINDEX, r.reference);
+    } else {
+        let key = function_key(&r.label);
+        (a.lua_getfield)(l, LUA_REGISTRYINDEX, key.as_ptr() as *const c_char);
+    }
     if (a.lua_type)(l, -1) != LUA_TFUNCTION {
         (a.lua_settop)(l, base_top);
-        return throw(env, "luaRun: the script is not compiled (luaCompile first)");
+        return throw(env, "luaRun: the script is not compiled");
     }
-    // KEYS and ARGV go into the real globals table (scripts see them through the read-only proxy).
-    (a.lua_rawgeti)(l, LUA_REGISTRYINDEX, engine.globals_ref);
-    if !push_string_array(l, &r, r.base as usize, r.nkeys as usize) {
+    let args_ok = if fcall {
+        push_string_array(l, &r, r.base as usize, r.nkeys as usize) && push_string_array(l, &r, r.base as usize + 2 * r.nkeys as usize, r.nargs as usize)
+    } else {
+        // KEYS and ARGV go into the real globals table (scripts see them through the read-only proxy).
+        (a.lua_rawgeti)(l, LUA_REGISTRYINDEX, engine.globals_ref);
+        let ok = push_string_array(l, &r, r.base as usize, r.nkeys as usize);
+        if ok {
+            raw_set_field(l, -2, b"KEYS\0");
+        }
+        let ok = ok && push_string_array(l, &r, r.base as usize + 2 * r.nkeys as usize, r.nargs as usize);
+        if ok {
+            raw_set_field(l, -2, b"ARGV\0");
+        }
+        lua_pop(l, 1);
+        ok
+    };
+    if !args_ok {
         (a.lua_settop)(l, base_top);
         return throw(env, "luaRun: argument range out of bounds");
     }
-    raw_set_field(l, -2, b"KEYS\0");
-    if !push_string_array(l, &r, r.base as usize + 2 * r.nkeys as usize, r.nargs as usize) {
-        (a.lua_settop)(l, base_top);
-        return throw(env, "luaRun: argument range out of bounds");
-    }
-    raw_set_field(l, -2, b"ARGV\0");
-    lua_pop(l, 1);
 
     engine.resp = 2;
     engine.prng = *engine.control.data as u64;
     engine.running = true;
-    let err = (a.lua_pcall)(l, 0, 1, -2);
+    let err = if fcall { (a.lua_pcall)(l, 2, 1, -4) } else { (a.lua_pcall)(l, 0, 1, -2) };
     engine.running = false;
     *engine.control.data = engine.prng as f64;
+    if !fcall {
+        // KEYS and ARGV do not outlive the script (functions share these globals and must not see them).
+        (a.lua_rawgeti)(l, LUA_REGISTRYINDEX, engine.globals_ref);
+        (a.lua_pushnil)(l);
+        raw_set_field(l, -2, b"KEYS\0");
+        (a.lua_pushnil)(l);
+        raw_set_field(l, -2, b"ARGV\0");
+        lua_pop(l, 1);
+    }
 
     // Redis steps the collector every 50 runs rather than letting a full cycle land on one script.
     engine.runs += 1;
@@ -465,7 +529,7 @@ unsafe extern "C" fn lua_run(env: napi_env, info: napi_callback_info) -> napi_va
     let out = &mut engine.out;
     out.clear();
     if err != LUA_OK {
-        error_reply(l, &r.sha[..r.sha_len], out);
+        error_reply(l, &r.label, out);
         lua_pop(l, 1);
     } else {
         convert::write_reply(l, out, ReplyProtocol { caller: if r.caller_resp == 3 { 3 } else { 2 }, script: engine.resp });
@@ -659,7 +723,11 @@ type Callback = unsafe extern "C" fn(env: napi_env, info: napi_callback_info) ->
 /// # Safety
 /// Called from napi_register_module_v1 with its env and exports.
 pub unsafe fn register(env: napi_env, exports: napi_value) -> bool {
-    let functions: [(&[u8], Callback); 9] = [
+    let functions: [(&[u8], Callback); 13] = [
+        (b"luaFcall\0", lua_fcall),
+        (b"luaFunctionLoad\0", functions::lua_function_load),
+        (b"luaFunctionUnref\0", functions::lua_function_unref),
+        (b"luaForget\0", lua_forget),
         (b"luaAvailable\0", lua_available),
         (b"luaInit\0", lua_init),
         (b"luaSetArgBuffers\0", lua_set_arg_buffers),
@@ -679,6 +747,21 @@ pub unsafe fn register(env: napi_env, exports: napi_value) -> bool {
         }
     }
     true
+}
+
+/// luaForget(sha): drops f_<sha> (SCRIPT FLUSH), leaving other servers' scripts and all functions.
+unsafe extern "C" fn lua_forget(env: napi_env, info: napi_callback_info) -> napi_value {
+    let (argv, argc) = args::<1>(env, info);
+    let Some(engine) = engine_of(env) else { return throw(env, "luaForget: luaInit first") };
+    let mut sha = [0u8; 48];
+    let Some(n) = (if argc == 1 { latin1_arg(env, argv[0], &mut sha) } else { None }) else {
+        return throw(env, "luaForget(sha: string)");
+    };
+    let a = api();
+    let key = function_key(&sha[..n]);
+    (a.lua_pushnil)(engine.l);
+    (a.lua_setfield)(engine.l, LUA_REGISTRYINDEX, key.as_ptr() as *const c_char);
+    ptr::null_mut()
 }
 
 /// luaSha1Hex(bytes) -> string: the digest redis.sha1hex computes (for tests of the Rust SHA-1).
