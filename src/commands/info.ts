@@ -14,6 +14,7 @@
 import { trackingOf } from '../server/tracking.js';
 import { startedLuaEngine } from '../scripting/lua-engine.js';
 import { scriptCacheOf } from '../scripting/script-cache.js';
+import { functionStoreOf } from '../scripting/function-store.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { Server } from '../server/server.js';
@@ -275,6 +276,7 @@ function memorySection(server: Server): string[] {
   // The Lua VM's heap once a script created it (Redis's fresh state is about 32 KiB).
   const luaVm = startedLuaEngine()?.memory() ?? 32768;
   const scripts = scriptCacheOf(server);
+  const functions = functionStoreOf(server);
   const total = os.totalmem();
   return [
     `used_memory:${m.used}`,
@@ -298,8 +300,8 @@ function memorySection(server: Server): string[] {
     `used_memory_lua_human:${bytesToHuman(luaVm)}`,
     `used_memory_scripts_eval:${scripts.memory()}`,
     `number_of_cached_scripts:${scripts.scripts.size}`,
-    'number_of_functions:0',
-    'number_of_libraries:0',
+    `number_of_functions:${functions.functionCount}`,
+    `number_of_libraries:${functions.libraries.size}`,
     'used_memory_vm_functions:32768',
     `used_memory_vm_total:${luaVm + 32768}`,
     `used_memory_vm_total_human:${bytesToHuman(luaVm + 32768)}`,

@@ -124,7 +124,7 @@ for (const mode of MODES.slice(0, 2)) {
       ]);
     });
 
-    it('INFO memory counts the cached scripts and the Lua heap', async () => {
+    it('INFO memory counts the cached scripts, the function libraries and the Lua heap', async () => {
       const c = connect();
       await c.script('FLUSH');
       const field = async (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(await c.info('memory'))![1]);
@@ -136,6 +136,11 @@ for (const mode of MODES.slice(0, 2)) {
       expect(await field('used_memory_lua')).toBeGreaterThan(1024);
       await c.script('FLUSH');
       expect(await field('number_of_cached_scripts')).toBe(0);
+      await c.function('FLUSH');
+      await c.function('LOAD', "#!lua name=l\nredis.register_function('a', function() end)\nredis.register_function('b', function() end)");
+      expect([await field('number_of_libraries'), await field('number_of_functions')]).toEqual([1, 2]);
+      await c.function('FLUSH');
+      expect([await field('number_of_libraries'), await field('number_of_functions')]).toEqual([0, 0]);
     });
 
     it('a script of 100,000 redis.call runs to the end and its writes are all there', async () => {
