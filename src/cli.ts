@@ -42,6 +42,10 @@ async function main(): Promise<void> {
     void server.close().then(() => process.exit(0));
   };
   server.shutdownRequested = () => stop('User requested shutdown');
+  server.exitNow = () => {
+    server.log.notice('Tessera is now ready to exit, bye bye...');
+    process.exit(0);
+  };
   process.on('SIGTERM', () => stop('Received SIGTERM'));
   process.on('SIGINT', () => stop('Received SIGINT'));
 }

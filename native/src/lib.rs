@@ -7,7 +7,9 @@
 //!   hllAdd, hllCount, hllCountRaw, hllMerge, hllSetRegisters: HyperLogLog register work (hll.rs).
 //!   lua*: Lua 5.1 scripting for EVAL, Lua loaded at run time (lua/mod.rs).
 //!   moveBytes(u8, dst, src, n): memmove inside the shard arena (memory.rs).
+//!   acceptNow(listenFd): accepts a connection while a busy script holds the event loop (accept.rs).
 
+mod accept;
 pub mod hll;
 pub mod lua;
 mod memory;
@@ -125,6 +127,9 @@ pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_va
     }
     if !memory::register(env, exports) {
         return throw(env, false, b"tessera native addon: could not register moveBytes\0");
+    }
+    if !accept::register(env, exports) {
+        return throw(env, false, b"tessera native addon: could not register acceptNow\0");
     }
     if !hll::register(env, exports) {
         return throw(env, false, b"tessera native addon: could not register the HyperLogLog functions\0");

@@ -4,15 +4,16 @@
  * function-store.ts); their Lua functions in the thread's Lua state (native/src/lua/functions.rs).
  *
  * FCALL is routed 'all' like EVAL (atomic, undeclared keys work); FUNCTION needs no shard data.
- * Not done: FUNCTION DUMP and RESTORE (they need the RDB encoding, not written yet), and, as for
- * EVAL, a running function cannot be interrupted, so FUNCTION KILL always answers NOTBUSY and
- * FUNCTION STATS never shows a running script. FUNCTION LIST lists libraries in load order where
+ * A function running past busy-reply-threshold serves the other clients: FUNCTION KILL stops it
+ * unless it wrote, FUNCTION STATS shows it (src/scripting/busy-script.ts).
+ * Not done: FUNCTION DUMP and RESTORE (they need the RDB encoding, not written yet). FUNCTION LIST lists libraries in load order where
  * Redis uses its hash table's order.
  */
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
 import type { Client } from '../server/client.js';
 import type { Server } from '../server/server.js';
+import { BUSY_EVAL, killRunningScript, runningScriptOf } from '../scripting/busy-script.js';
 import { replyHelp } from './connection.js';
 import { subcommandSyntaxError } from '../protocol/errors.js';
 import { string2ll } from '../protocol/number-parse.js';
@@ -85,7 +86,7 @@ function fcall(ctx: ExecContext, readOnlyCommand: boolean): void {
   const engine = engineOrReply(ctx);
   if (engine === null) return;
   const readOnly = readOnlyCommand || (fn.flags & NO_WRITES) !== 0;
-  runScript(ctx, server, client, engine, readOnly, (runner, prng) => engine.fcall(fn, args.buf, args.words, args.base + 6, numkeys, args.argc - 3 - numkeys, ctx.reply.resp, prng, runner));
+  runScript(ctx, server, client, engine, readOnly, false, fn.name, (runner, prng) => engine.fcall(fn, args.buf, args.words, args.base + 6, numkeys, args.argc - 3 - numkeys, ctx.reply.resp, prng, runner));
 }
 
 /** FUNCTION: on the main thread, no shard data. */
@@ -97,13 +98,33 @@ function functionCommand(ctx: ExecContext, _client: Client, server: Server): voi
     case 'help':
       replyHelp(ctx, FUNCTION_HELP);
       return;
-    case 'kill':
-      reply.error('NOTBUSY No scripts in execution right now.');
+    case 'kill': {
+      const error = killRunningScript(server, false);
+      if (error === null) reply.ok();
+      else reply.error(error);
       return;
-    case 'stats':
+    }
+    case 'stats': {
+      const running = runningScriptOf(server);
+      if (running !== undefined && running.isEval) {
+        // Redis's functionStatsCommand: a running EVAL script is not a function to describe.
+        reply.error(BUSY_EVAL);
+        return;
+      }
       reply.mapLen(2);
       reply.bulkString('running_script');
-      reply.nullBulk();
+      if (running === undefined) reply.nullBulk();
+      else {
+        reply.mapLen(3);
+        reply.bulkString('name');
+        reply.bulkString(running.name);
+        reply.bulkString('command');
+        const command = running.command;
+        reply.arrayLen(command.argc);
+        for (let i = 0; i < command.argc; i++) reply.bulk(command.buf, command.offset(i), command.offset(i) + command.length(i));
+        reply.bulkString('duration_ms');
+        reply.integer(Date.now() - running.startedAt);
+      }
       reply.bulkString('engines');
       reply.mapLen(1);
       reply.bulkString('LUA');
@@ -113,6 +134,7 @@ function functionCommand(ctx: ExecContext, _client: Client, server: Server): voi
       reply.bulkString('functions_count');
       reply.integer(store.functionCount);
       return;
+    }
     case 'delete':
       if (!store.delete(startedLuaEngine(), args.string(2))) reply.error('ERR Library not found');
       else reply.ok();

@@ -7,9 +7,9 @@
  * touch keys it did not declare, as on Redis standalone. Its commands run through the executor in a
  * nested context (src/scripting/script-call.ts).
  *
- * Not done: a script cannot be interrupted. The main thread runs it to the end, so no other client
- * is answered meanwhile (no -BUSY after busy-reply-threshold), and SCRIPT KILL always finds no
- * script running (-NOTBUSY). SCRIPT DEBUG (the Lua debugger) is not implemented.
+ * A script running past busy-reply-threshold serves the other clients from its count hook; SCRIPT
+ * KILL stops it unless it wrote (src/scripting/busy-script.ts). SCRIPT DEBUG (the Lua debugger) is
+ * not implemented.
  */
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
@@ -20,6 +20,7 @@ import { integerArgOrReply } from '../protocol/number-parse.js';
 import { luaEngine, luaUnavailable, type LuaEngine } from '../scripting/lua-engine.js';
 import { parseShebang, scriptCacheOf, sha1Hex, ScriptFlag, type ScriptCache } from '../scripting/script-cache.js';
 import type { ScriptCall } from '../scripting/script-call.js';
+import { killRunningScript, runWatchingBusy } from '../scripting/busy-script.js';
 
 const NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
 
@@ -30,7 +31,7 @@ const SCRIPT_HELP = [
   'FLUSH [ASYNC|SYNC]',
   '    Empty the script cache (both modes do it at once here).',
   'KILL',
-  '    Stop the running script (never needed here: see the reply).',
+  '    Kill the currently executing Lua script.',
   'LOAD <script>',
   '    Compile a script into the cache without running it; answers its SHA1.',
   'HELP',
@@ -118,20 +119,21 @@ function evalGeneric(ctx: ExecContext, bySha: boolean, readOnlyCommand: boolean)
     return;
   }
   const readOnly = readOnlyCommand || (!compat && (flags & ScriptFlag.NoWrites) !== 0);
-  runScript(ctx, server, client, engine, readOnly, (runner, prng) => engine.run(sha!, args.buf, args.words, args.base + 6, numkeys, args.argc - 3 - numkeys, ctx.reply.resp, prng, runner));
+  runScript(ctx, server, client, engine, readOnly, true, sha, (runner, prng) => engine.run(sha!, args.buf, args.words, args.base + 6, numkeys, args.argc - 3 - numkeys, ctx.reply.resp, prng, runner));
 }
 
 /**
  * Runs a script or function (`call` starts it in the engine) with the server's redis.call runner
- * and math.random state, writes its reply and queues the wake-ups of the keys it wrote.
+ * and math.random state, writes its reply and queues the wake-ups of the keys it wrote. `isEval`
+ * and `name` (SHA-1 or function name) are for long scripts (src/scripting/busy-script.ts).
  */
-export function runScript(ctx: ExecContext, server: Server, client: Client, engine: LuaEngine, readOnly: boolean, call: (runner: ScriptCall, prng: number) => Buffer): void {
+export function runScript(ctx: ExecContext, server: Server, client: Client, engine: LuaEngine, readOnly: boolean, isEval: boolean, name: string, call: (runner: ScriptCall, prng: number) => Buffer): void {
   const cache = scriptCacheOf(server);
   const runner = cache.runnerFor(server, engine, ctx);
   runner.begin(client, ctx.db, readOnly);
   let reply: Buffer;
   try {
-    reply = call(runner, cache.prng);
+    reply = runWatchingBusy(server, engine, client, isEval, name, ctx.args, () => runner.wrote, () => call(runner, cache.prng));
   } finally {
     cache.prng = engine.prngAfter;
     runner.end();
@@ -149,8 +151,9 @@ function scriptCommand(ctx: ExecContext, _client: Client, server: Server): void 
     return;
   }
   if (sub === 'kill') {
-    // Scripts run to the end on the main thread: no client is ever answered while one runs.
-    ctx.reply.error('NOTBUSY No scripts in execution right now.');
+    const error = killRunningScript(server, true);
+    if (error === null) ctx.reply.ok();
+    else ctx.reply.error(error);
     return;
   }
   const cache = scriptCacheOf(server);

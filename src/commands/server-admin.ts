@@ -413,8 +413,19 @@ function shutdown(ctx: ExecContext, client: Client, server: Server): void {
     reply.error('ERR No shutdown in progress.');
     return;
   }
+  const busy = server.scriptBusyError;
+  if (busy !== null && !nosave) {
+    // Redis's shutdownCommand: with a script busy only SHUTDOWN NOSAVE is allowed.
+    reply.error(busy);
+    return;
+  }
   // No reply: the connection closes with the server, as in Redis.
   server.closeAfterReply(client);
+  if (busy !== null && server.exitNow) {
+    server.log.warning('User requested shutdown while a script is busy, exiting now (NOSAVE)...');
+    server.exitNow();
+    return;
+  }
   if (server.shutdownRequested) {
     server.shutdownRequested();
   } else {

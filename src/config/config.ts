@@ -72,6 +72,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   { name: 'proto-max-bulk-len', kind: 'memory', default: 512 * 1024 * 1024, min: 1024 * 1024, max: MAX_LL },
   { name: 'client-output-buffer-limit', kind: 'string', default: 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', multiArg: true, parse: parseOutputBufferLimits },
   { name: 'client-query-buffer-limit', kind: 'memory', default: 1024 * 1024 * 1024, min: 1024 * 1024, max: MAX_LL },
+  { name: 'busy-reply-threshold', kind: 'int', default: 5000, min: 0, max: MAX_LL, aliases: ['lua-time-limit'] },
   { name: 'slowlog-log-slower-than', kind: 'int', default: 10000, min: -1, max: MAX_LL },
   { name: 'slowlog-max-len', kind: 'int', default: 128, min: 0, max: MAX_LL },
   { name: 'latency-monitor-threshold', kind: 'int', default: 0, min: 0, max: MAX_LL },

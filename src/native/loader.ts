@@ -43,6 +43,9 @@ export interface NativeAddon {
   luaFunctionUnref?(ref: number): void;
   luaFcall?(ref: number, name: string, buf: Uint8Array, words: Uint32Array, firstWord: number, nkeys: number, nargs: number, callerResp: number): Buffer;
   luaSha1Hex?(bytes: Uint8Array): string;
+  /** Accepts one pending connection of a listening descriptor (-1: none); for busy scripts. */
+  acceptNow?(listenFd: number): number;
+  luaSetBusyCallback?(busy: (elapsedMs: number, unused: number) => number): void;
   /** memmove of `u8[src, src + n)` to `dst` inside one array (native/src/memory.rs); RangeError when out of bounds. */
   moveBytes(u8: Uint8Array, dst: number, src: number, n: number): void;
 }

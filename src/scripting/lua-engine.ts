@@ -28,7 +28,7 @@ export interface ScriptCallHandler {
 }
 
 type LuaAddon = Required<
-  Pick<NativeAddon, 'luaInit' | 'luaSetArgBuffers' | 'luaSetReplyBuffer' | 'luaCompile' | 'luaHas' | 'luaRun' | 'luaMemory' | 'luaForget' | 'luaFunctionLoad' | 'luaFunctionUnref' | 'luaFcall'>
+  Pick<NativeAddon, 'luaInit' | 'luaSetArgBuffers' | 'luaSetReplyBuffer' | 'luaCompile' | 'luaHas' | 'luaRun' | 'luaMemory' | 'luaForget' | 'luaFunctionLoad' | 'luaFunctionUnref' | 'luaFcall' | 'luaSetBusyCallback'>
 >;
 
 /** A function a library registered: its registry reference, script flags and description. */
@@ -39,13 +39,22 @@ export interface RegisteredFunction {
   description: string | null;
 }
 
+/**
+ * Called by the native count hook once a script ran past busy-reply-threshold, then every few ms
+ * (native/src/lua/busy.rs): serves the other clients and answers true when the script must stop.
+ */
+export type BusyTick = (elapsedMs: number) => boolean;
+
 export class LuaEngine {
   argBuf = new Uint8Array(64 * 1024);
   argWords = new Uint32Array(1024);
-  private readonly control = new Float64Array(1);
+  /** [0] math.random state, [1] busy-reply-threshold (ms) of the next run. */
+  private readonly control = new Float64Array(2);
   private replyBuf: Uint8Array | null = null;
   /** The running script's handler; null between scripts. */
   handler: ScriptCallHandler | null = null;
+  /** The running script's busy tick; null between scripts. */
+  private busyTick: BusyTick | null = null;
 
   constructor(private readonly native: LuaAddon) {
     this.reset();
@@ -54,6 +63,7 @@ export class LuaEngine {
   /** A fresh Lua state (startup): everything compiled is gone. */
   private reset(): void {
     this.native.luaInit(this.onCall, this.onGrow, this.argBuf, this.argWords, this.control);
+    this.native.luaSetBusyCallback(this.onBusy);
     this.replyBuf = null;
   }
 
@@ -64,6 +74,20 @@ export class LuaEngine {
     if (code >= 0) return handler.call(0, Math.floor(code / 4), (code % 4) as 2 | 3);
     return handler.call(-code % 4, Math.floor(-code / 4), 2);
   };
+
+  private readonly onBusy = (elapsedMs: number): number => {
+    const tick = this.busyTick;
+    return tick !== null && tick(elapsedMs) ? 1 : 0;
+  };
+
+  /**
+   * The next run's long-script handling: after `thresholdMs` (busy-reply-threshold; 0 = never) the
+   * script calls `tick` every few ms. Cleared when the run ends.
+   */
+  watchBusy(thresholdMs: number, tick: BusyTick): void {
+    this.control[1] = thresholdMs;
+    this.busyTick = tick;
+  }
 
   private readonly onGrow = (bytes: number, words: number): number => {
     if (bytes > this.argBuf.length) this.argBuf = new Uint8Array(Math.max(bytes, this.argBuf.length * 2));
@@ -117,6 +141,8 @@ export class LuaEngine {
       return this.native.luaFcall(fn.ref, fn.name, buf, words, firstWord, nkeys, nargs, callerResp);
     } finally {
       this.handler = null;
+      this.busyTick = null;
+      this.control[1] = 0;
     }
   }
 
@@ -132,6 +158,8 @@ export class LuaEngine {
       return this.native.luaRun(sha, buf, words, firstWord, nkeys, nargs, callerResp);
     } finally {
       this.handler = null;
+      this.busyTick = null;
+      this.control[1] = 0;
     }
   }
 

@@ -34,6 +34,8 @@ const NOSCRIPT = 'ERR This Redis command is not allowed from script';
 const READONLY_SCRIPT = 'ERR Write commands are not allowed from read-only scripts.';
 const NOSCRIPT_FLAG = 1;
 const WRITES_FLAG = 2;
+/** The command has the write flag: running it makes the script unkillable (Redis's SCRIPT_WRITE_DIRTY). */
+const WRITE_FLAG = 4;
 
 export class ScriptCall implements ScriptCallHandler {
   private readonly args = new Args();
@@ -47,6 +49,8 @@ export class ScriptCall implements ScriptCallHandler {
   /** Per run. */
   private client: Client | null = null;
   private readOnly = false;
+  /** The run has called a write command (SCRIPT KILL then answers UNKILLABLE). */
+  wrote = false;
   /** Keys changed by the run (keyName form; '' = every key), to wake parked clients. */
   readonly written: string[] = [];
 
@@ -60,7 +64,7 @@ export class ScriptCall implements ScriptCallHandler {
     this.nested.server = server;
     this.specFlags = Uint8Array.from(server.table.specs, (spec) => {
       const f = spec.flags;
-      return (f.includes('noscript') ? NOSCRIPT_FLAG : 0) | (f.includes('write') || f.includes('may_replicate') ? WRITES_FLAG : 0);
+      return (f.includes('noscript') ? NOSCRIPT_FLAG : 0) | (f.includes('write') || f.includes('may_replicate') ? WRITES_FLAG : 0) | (f.includes('write') ? WRITE_FLAG : 0);
     });
   }
 
@@ -70,6 +74,7 @@ export class ScriptCall implements ScriptCallHandler {
     this.nested.client = client;
     this.nested.db = db;
     this.readOnly = readOnly;
+    this.wrote = false;
     this.written.length = 0;
   }
 
@@ -146,6 +151,7 @@ export class ScriptCall implements ScriptCallHandler {
       reply.error(READONLY_SCRIPT);
       return;
     }
+    if ((flags & WRITE_FLAG) !== 0) this.wrote = true;
     const ctx = this.nested;
     ctx.args.reset(args.buf, args.words, 0, args.argc);
     ctx.spec = spec;

@@ -44,6 +44,7 @@ import { EXECABORT, NOT_IN_MULTI_COMMANDS, TransactionState, WatchedKeys } from 
 import { ownedCopy } from '../protocol/args.js';
 import type { MainHandler } from '../commands/handler.js';
 import { pausesOf } from './pause-monitor.js';
+import { loadNative } from '../native/loader.js';
 
 export { TESSERA_VERSION, REDIS_VERSION };
 
@@ -106,6 +107,11 @@ export class Server implements ReplySink {
   readonly runId: string;
   /** Called by SHUTDOWN and signals. */
   shutdownRequested: (() => void) | null = null;
+  /**
+   * Ends the process at once: SHUTDOWN NOSAVE while a script is busy (the event loop cannot run
+   * an orderly close). Set by the command-line entry; an embedded server closes after the script.
+   */
+  exitNow: (() => void) | null = null;
   lastSave = Math.floor(Date.now() / 1000);
   /** CLIENT PAUSE: until (ms) and whether only writes are paused. */
   pausedUntil = 0;
@@ -117,11 +123,11 @@ export class Server implements ReplySink {
   private readonly inflightSlot = new Int32Array(INFLIGHT_SLOTS);
   private readonly inflightSpec = new Int32Array(INFLIGHT_SLOTS);
   private inflightCount = 0;
-  private readonly mainCtx: ExecContext;
-  private readonly scratch = new Reply(64 * 1024);
+  private mainCtx: ExecContext;
+  private scratch = new Reply(64 * 1024);
   /** Timeout and CLIENT UNBLOCK replies of blocked clients. */
   private readonly endReply = new Reply(256);
-  private readonly args = new Args();
+  private args = new Args();
   private parseOut = new Uint32Array(PARSE_WORDS);
   /** Where every accepted connection's reads land (readIntoSharedBuffer); never referenced after onRead. */
   private readonly readBuf = Buffer.allocUnsafe(64 * 1024);
@@ -130,7 +136,14 @@ export class Server implements ReplySink {
   /** Keys a command in flight on a worker may change that someone WATCHes (by request id slot). */
   private readonly inflightWatch: Array<string[] | undefined> = new Array(INFLIGHT_SLOTS);
   /** Executes EXEC's queued commands (its own context: EXEC itself runs in mainCtx). */
-  private readonly txCtx: ExecContext;
+  private txCtx: ExecContext;
+  /**
+   * Set while a script runs past busy-reply-threshold: the -BUSY error every command without the
+   * allow_busy flag gets (see serveWhileScriptBusy).
+   */
+  private busyRejection: string | null = null;
+  /** The other set of the per-command state swapped in while a busy script serves clients. */
+  private busyState: NestedState | null = null;
   /** A transaction ran: parked clients are retried once its reply is delivered. */
   private wakeAllAfterMain = false;
   /** Keys a script changed (keyName form, '' = any): parked clients are retried after its reply. */
@@ -293,14 +306,7 @@ export class Server implements ReplySink {
 
   private onRead(client: Client, n: number): void {
     this.onData(client, this.readBuf, n);
-    if (client.input === this.readBuf) {
-      if (client.inputStart === client.inputEnd) client.input = EMPTY;
-      else {
-        client.input = Buffer.from(this.readBuf.subarray(client.inputStart, client.inputEnd));
-        client.inputEnd -= client.inputStart;
-        client.inputStart = 0;
-      }
-    }
+    keepOwnInput(client, this.readBuf);
   }
 
   address(): { host: string; port: number } {
@@ -385,7 +391,14 @@ export class Server implements ReplySink {
 
   /** `n` bytes read into `chunk` (from 0). */
   private onData(client: Client, chunk: Buffer, n: number): void {
-    if (client.closed) return;
+    if (!this.appendInput(client, chunk, n)) return;
+    this.processInput(client);
+    this.endBatch();
+  }
+
+  /** Appends `n` bytes of `chunk` to the client's input; true when its commands can be parsed now. */
+  private appendInput(client: Client, chunk: Buffer, n: number): boolean {
+    if (client.closed) return false;
     this.stats.netInputBytes += n;
     client.lastInteraction = Date.now();
     if (client.inputStart === client.inputEnd) {
@@ -410,11 +423,98 @@ export class Server implements ReplySink {
     if (client.inputEnd - client.inputStart > limit) {
       this.log.warning(`Closing client that reached max query buffer length: id=${client.id} addr=${client.addr}`);
       this.dropClient(client);
-      return;
+      return false;
     }
-    if (client.needUntil > client.inputEnd || client.stalled) return;
-    this.processInput(client);
-    this.endBatch();
+    return client.needUntil <= client.inputEnd && !client.stalled;
+  }
+
+  /**
+   * Called by a script that runs past busy-reply-threshold (src/scripting/busy-script.ts), from
+   * inside its command, every few ms: the event loop cannot run, so every other client's socket is
+   * read here directly (non-blocking reads of its file descriptor), its complete commands are
+   * dispatched (each gets `rejection`, the -BUSY error, unless the command has the allow_busy flag:
+   * SCRIPT KILL, SHUTDOWN NOSAVE, AUTH, HELLO, MULTI...), and replies are written at once. The
+   * caller's own socket is not read (Redis's protectClient). Partial commands stay in the input;
+   * new connections wait in the listen backlog until the script ends.
+   */
+  /** The -BUSY error while a busy script serves clients (SHUTDOWN without NOSAVE answers it); else null. */
+  get scriptBusyError(): string | null {
+    return this.busyRejection;
+  }
+
+  serveWhileScriptBusy(caller: Client, rejection: string): void {
+    this.swapNestedState();
+    this.busyRejection = rejection;
+    try {
+      // Replies produced before the script (in this batch) go out before any -BUSY.
+      this.flushTouched();
+      this.acceptWhileBusy();
+      const buf = this.busyState!.readBuf;
+      for (const client of [...this.clients.values()]) {
+        if (client === caller) continue;
+        for (let reads = 0; reads < 16 && !client.closed; reads++) {
+          const n = readAvailable(client.socket, buf);
+          if (n === 0) break;
+          if (n < 0) {
+            this.dropClient(client);
+            break;
+          }
+          if (this.appendInput(client, buf, n)) this.processInput(client);
+          keepOwnInput(client, buf);
+          if (n < buf.length) break;
+        }
+      }
+      this.flushTouched();
+    } finally {
+      this.busyRejection = null;
+      this.swapNestedState();
+    }
+  }
+
+  /**
+   * Accepts pending connections of every listener without the event loop (the addon's acceptNow;
+   * without the addon they wait in the backlog until the script ends).
+   */
+  private acceptWhileBusy(): void {
+    const acceptNow = loadNative()?.acceptNow;
+    if (acceptNow === undefined) return;
+    for (const listener of this.listeners) {
+      const fd = (listener as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
+      if (typeof fd !== 'number' || fd < 0) continue;
+      for (let k = 0; k < 64; k++) {
+        const conn = acceptNow(fd);
+        if (conn < 0) break;
+        try {
+          this.accept(new net.Socket({ fd: conn, readable: true, writable: true }));
+        } catch (err) {
+          this.log.warning(`accepting a connection while a script is busy failed: ${(err as Error).message}`);
+          fs.closeSync(conn);
+        }
+      }
+    }
+  }
+
+  /**
+   * Exchanges the per-command state (reply scratch, contexts, parse buffers) with a second set, so
+   * that commands served while a script is busy leave the script's own command untouched. Called
+   * on entry and again on exit.
+   */
+  private swapNestedState(): void {
+    if (this.busyState === null) {
+      const scratch = new Reply(16 * 1024);
+      const mainCtx = new ExecContext(this.shards, this.slotToShard, this.settings, this.mainStats, scratch);
+      const txCtx = new ExecContext(this.shards, this.slotToShard, this.settings, this.mainStats, scratch);
+      txCtx.denyBlocking = true;
+      mainCtx.server = this;
+      txCtx.server = this;
+      this.busyState = { scratch, mainCtx, txCtx, args: new Args(), parseOut: new Uint32Array(4096), readBuf: Buffer.allocUnsafe(16 * 1024) };
+    }
+    const b = this.busyState;
+    [this.scratch, b.scratch] = [b.scratch, this.scratch];
+    [this.mainCtx, b.mainCtx] = [b.mainCtx, this.mainCtx];
+    [this.txCtx, b.txCtx] = [b.txCtx, this.txCtx];
+    [this.args, b.args] = [b.args, this.args];
+    [this.parseOut, b.parseOut] = [b.parseOut, this.parseOut];
   }
 
   /** Parses and runs every complete command of the client's input. */
@@ -587,6 +687,10 @@ export class Server implements ReplySink {
         this.rejectInline(client, denied, target);
         return true;
       }
+    }
+    if (this.busyRejection !== null && !target.flags.includes('allow_busy')) {
+      this.rejectInline(client, this.busyRejection, target);
+      return true;
     }
     const tx = client.tx;
     if (tx !== null && tx.queue !== null && !NOT_IN_MULTI_COMMANDS.has(target.parent ? target.parent.name : target.name)) {
@@ -1318,6 +1422,15 @@ export class Server implements ReplySink {
     const pool = this.workers;
     if (pool) pool.spin(0.03);
     if (this.tracker.prefixTable.size > 0) this.tracker.broadcast(this);
+    this.flushTouched();
+    if (pool && pool.inFlight() > 0) pool.arm(this.onWorkerWake);
+    // Stalled clients wait for the pause to end (cron or CLIENT UNPAUSE resumes them); others
+    // (a client stalled behind its own in-flight input) retry on the next turn.
+    if (this.stalled.size > 0 && this.pausedUntil === 0) setImmediate(() => this.resumeStalled());
+  }
+
+  /** Writes each touched client's output (once), and closes those waiting to close. */
+  private flushTouched(): void {
     for (const client of this.touched) {
       if (client.closed) continue;
       client.output.flush(client.socket);
@@ -1327,10 +1440,6 @@ export class Server implements ReplySink {
       }
     }
     this.touched.clear();
-    if (pool && pool.inFlight() > 0) pool.arm(this.onWorkerWake);
-    // Stalled clients wait for the pause to end (cron or CLIENT UNPAUSE resumes them); others
-    // (a client stalled behind its own in-flight input) retry on the next turn.
-    if (this.stalled.size > 0 && this.pausedUntil === 0) setImmediate(() => this.resumeStalled());
   }
 
   private readonly onWorkerWake = (): void => {
@@ -1527,6 +1636,45 @@ export class Server implements ReplySink {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** The per-command state a busy script's serving swaps (Server.swapNestedState). */
+interface NestedState {
+  scratch: Reply;
+  mainCtx: ExecContext;
+  txCtx: ExecContext;
+  args: Args;
+  parseOut: Uint32Array<ArrayBuffer>;
+  /** Where the busy reads land (never swapped). */
+  readonly readBuf: Buffer;
+}
+
+/** Leaves no client input pointing into a shared read buffer (copies what is still unparsed). */
+function keepOwnInput(client: Client, shared: Buffer): void {
+  if (client.input !== shared) return;
+  if (client.inputStart === client.inputEnd) client.input = EMPTY;
+  else {
+    client.input = Buffer.from(shared.subarray(client.inputStart, client.inputEnd));
+    client.inputEnd -= client.inputStart;
+    client.inputStart = 0;
+  }
+}
+
+/**
+ * Reads what a connection has available without the event loop (its socket is non-blocking):
+ * bytes read, 0 when nothing is there (EAGAIN) or the handle has no descriptor, -1 when the peer
+ * closed or the read failed.
+ */
+function readAvailable(socket: net.Socket, buf: Buffer): number {
+  const fd = (socket as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
+  if (typeof fd !== 'number' || fd < 0) return 0;
+  try {
+    const n = fs.readSync(fd, buf, 0, buf.length, null);
+    return n === 0 ? -1 : n;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'EAGAIN' || code === 'EWOULDBLOCK' || code === 'EINTR' ? 0 : -1;
+  }
+}
 /** Longest run of lazy freeing between two turns of the event loop, inline mode (ms). */
 const LAZY_FREE_SLICE_MS = 1;
 

@@ -13,13 +13,16 @@
 //!                                                runs f_<sha> with KEYS/ARGV from the argument
 //!                                                ranges; answers the RESP reply for the caller
 //!   luaMemory() -> number                        bytes the Lua heap uses
+//!   luaSetBusyCallback(busy)                     long scripts: see busy.rs (control[1] is the
+//!                                                busy-reply-threshold of the next run, in ms)
 //!
 //! redis.call / redis.pcall (in Lua: raw C functions here) copy their arguments into `argBuf` /
 //! `argWords` (the (offset, length) layout of src/protocol/args.ts) and call `call(argc * 4 + resp)`
 //! (resp: the script's RESP version; `call(-(argc * 4 + kind))` for redis.acl_check_cmd). The
 //! callback runs the command, leaves its RESP reply at the start of the reply buffer and returns its
 //! length. `control` is a Float64Array: [0] the math.random state (48 bits, read before and written
-//! after every run, so each server keeps its own sequence).
+//! after every run, so each server keeps its own sequence); [1] the busy-reply-threshold of the
+//! next run in ms (busy.rs).
 //!
 //! Errors raised from Rust: redis.call raises its error table with `lua_error` after every Rust
 //! value of the call was dropped (`raw_call` returns a status to a frame that holds nothing to drop);
@@ -27,6 +30,7 @@
 
 #![allow(non_camel_case_types)]
 
+mod busy;
 pub mod cmsgpack;
 pub mod convert;
 mod environment;
@@ -135,6 +139,8 @@ pub struct Engine {
     /// A script is running (redis.call and friends are only valid then).
     pub(crate) running: bool,
     runs: u32,
+    /// The long-script hook's state (busy.rs).
+    busy: busy::BusyState,
     scratch: Vec<u8>,
     scratch_words: Vec<u32>,
     out: Vec<u8>,
@@ -162,6 +168,7 @@ impl Engine {
             prng: rand::INITIAL,
             running: false,
             runs: 0,
+            busy: busy::BusyState::new(),
             scratch: Vec::new(),
             scratch_words: Vec::new(),
             out: Vec::new(),
@@ -506,7 +513,9 @@ unsafe fn run(env: napi_env, info: napi_callback_info, fcall: bool) -> napi_valu
     engine.resp = 2;
     engine.prng = *engine.control.data as u64;
     engine.running = true;
+    busy::arm(engine);
     let err = if fcall { (a.lua_pcall)(l, 2, 1, -4) } else { (a.lua_pcall)(l, 0, 1, -2) };
+    busy::disarm(engine);
     engine.running = false;
     *engine.control.data = engine.prng as f64;
     if !fcall {
@@ -723,7 +732,7 @@ type Callback = unsafe extern "C" fn(env: napi_env, info: napi_callback_info) ->
 /// # Safety
 /// Called from napi_register_module_v1 with its env and exports.
 pub unsafe fn register(env: napi_env, exports: napi_value) -> bool {
-    let functions: [(&[u8], Callback); 13] = [
+    let functions: [(&[u8], Callback); 14] = [
         (b"luaFcall\0", lua_fcall),
         (b"luaFunctionLoad\0", functions::lua_function_load),
         (b"luaFunctionUnref\0", functions::lua_function_unref),
@@ -737,6 +746,7 @@ pub unsafe fn register(env: napi_env, exports: napi_value) -> bool {
         (b"luaRun\0", lua_run),
         (b"luaMemory\0", lua_memory),
         (b"luaSha1Hex\0", lua_sha1_hex),
+        (b"luaSetBusyCallback\0", busy::lua_set_busy_callback),
     ];
     for (name, cb) in functions {
         let mut f: napi_value = ptr::null_mut();
