@@ -434,8 +434,9 @@ export class Server implements ReplySink {
    * read here directly (non-blocking reads of its file descriptor), its complete commands are
    * dispatched (each gets `rejection`, the -BUSY error, unless the command has the allow_busy flag:
    * SCRIPT KILL, SHUTDOWN NOSAVE, AUTH, HELLO, MULTI...), and replies are written at once. The
-   * caller's own socket is not read (Redis's protectClient). Partial commands stay in the input;
-   * new connections wait in the listen backlog until the script ends.
+   * caller's own socket is neither read nor written (Redis's protectClient): its earlier replies
+   * go out with the script's. Partial commands stay in the input. New connections are accepted
+   * through the addon (without it they wait in the listen backlog until the script ends).
    */
   /** The -BUSY error while a busy script serves clients (SHUTDOWN without NOSAVE answers it); else null. */
   get scriptBusyError(): string | null {
@@ -446,8 +447,8 @@ export class Server implements ReplySink {
     this.swapNestedState();
     this.busyRejection = rejection;
     try {
-      // Replies produced before the script (in this batch) go out before any -BUSY.
-      this.flushTouched();
+      // Other clients' replies produced before the script go out first; the caller's wait for it.
+      this.flushTouched(caller);
       this.acceptWhileBusy();
       const buf = this.busyState!.readBuf;
       for (const client of [...this.clients.values()]) {
@@ -464,7 +465,7 @@ export class Server implements ReplySink {
           if (n < buf.length) break;
         }
       }
-      this.flushTouched();
+      this.flushTouched(caller);
     } finally {
       this.busyRejection = null;
       this.swapNestedState();
@@ -1429,10 +1430,14 @@ export class Server implements ReplySink {
     if (this.stalled.size > 0 && this.pausedUntil === 0) setImmediate(() => this.resumeStalled());
   }
 
-  /** Writes each touched client's output (once), and closes those waiting to close. */
-  private flushTouched(): void {
+  /**
+   * Writes each touched client's output (once), and closes those waiting to close. `held` keeps its
+   * output for later (a busy script's caller: Redis writes nothing to it until the script ends).
+   */
+  private flushTouched(held: Client | null = null): void {
+    const keep = held !== null && this.touched.has(held);
     for (const client of this.touched) {
-      if (client.closed) continue;
+      if (client.closed || client === held) continue;
       client.output.flush(client.socket);
       if (client.closeAfterReply && client.inFlight === 0) {
         client.socket.end();
@@ -1440,6 +1445,7 @@ export class Server implements ReplySink {
       }
     }
     this.touched.clear();
+    if (keep) this.touched.add(held);
   }
 
   private readonly onWorkerWake = (): void => {
