@@ -162,6 +162,54 @@ async function killReadOnly(port: number, script: string): Promise<Record<string
   return seen;
 }
 
+const LIBRARY = "#!lua name=busylib\nredis.register_function('spin', function(keys, args)\n  local i = 0 while true do i = i + 1 end\nend)";
+
+/** A busy function: FUNCTION STATS shows it, SCRIPT KILL is refused, FUNCTION KILL stops it. */
+async function killFunction(port: number): Promise<Record<string, string[]>> {
+  const other = await Conn.open(port);
+  const caller = await Conn.open(port);
+  const seen: Record<string, string[]> = {};
+  try {
+    other.send(['CONFIG', 'SET', 'busy-reply-threshold', '100'], ['FUNCTION', 'LOAD', 'REPLACE', LIBRARY]);
+    seen.setup = await other.lines(3);
+    caller.send(['FCALL', 'spin', '1', 'k', 'arg']);
+    await sleep(250);
+    other.send(['PING'], ['FUNCTION', 'STATS']);
+    const lines = await other.lines(37);
+    // duration_ms varies: keep its position, not its value.
+    seen.stats = lines.map((l, i) => (i > 0 && lines[i - 1] === 'duration_ms' ? ':<ms>' : l));
+    other.send(['SCRIPT', 'KILL'], ['FUNCTION', 'KILL']);
+    seen.kill = await other.lines(2);
+    seen.caller = await caller.lines(1);
+    other.send(['FUNCTION', 'KILL'], ['FUNCTION', 'STATS'], ['FUNCTION', 'DELETE', 'busylib']);
+    seen.after = await other.lines(18);
+  } finally {
+    other.close();
+    caller.close();
+  }
+  return seen;
+}
+
+/** FUNCTION KILL and FUNCTION STATS while an EVAL script is busy. */
+async function functionCommandsDuringEval(port: number): Promise<Record<string, string[]>> {
+  const other = await Conn.open(port);
+  const caller = await Conn.open(port);
+  const seen: Record<string, string[]> = {};
+  try {
+    other.send(['CONFIG', 'SET', 'busy-reply-threshold', '100']);
+    seen.setup = await other.lines(1);
+    caller.send(['EVAL', LOOP, '0']);
+    await sleep(250);
+    other.send(['FUNCTION', 'KILL'], ['FUNCTION', 'STATS'], ['SCRIPT', 'KILL']);
+    seen.refused = await other.lines(3);
+    seen.caller = await caller.lines(1);
+  } finally {
+    other.close();
+    caller.close();
+  }
+  return seen;
+}
+
 /** A script that wrote: UNKILLABLE, and only SHUTDOWN NOSAVE ends it (with the process). */
 async function shutdownUnkillable(server: ServerProcess): Promise<Record<string, string[] | string | number | null>> {
   const other = await Conn.open(server.port);
@@ -214,8 +262,23 @@ describe.skipIf(!haveRedis)('long scripts match redis-server', () => {
     });
   }
 
+  for (const t of TARGETS) {
+    it(`${t.name}: a busy function is shown by FUNCTION STATS and stopped by FUNCTION KILL only`, async () => {
+      const seen = await killFunction(servers.get(t.name)!.port);
+      results.set(`${t.name} function`, seen);
+      expect(seen.kill).toEqual(['-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.', '+OK']);
+      expect(seen.caller).toEqual(['-ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:3.']);
+    });
+
+    it(`${t.name}: FUNCTION KILL and FUNCTION STATS refuse a busy EVAL script`, async () => {
+      const seen = await functionCommandsDuringEval(servers.get(t.name)!.port);
+      results.set(`${t.name} eval-function`, seen);
+      expect(seen.refused[0]).toBe('-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
+    });
+  }
+
   it('Tessera answers exactly what redis-server answers, in both thread modes', () => {
-    for (const kind of ['loop', 'pcall']) {
+    for (const kind of ['loop', 'pcall', 'function', 'eval-function']) {
       const redis = results.get(`redis-server ${kind}`);
       expect(redis).toBeDefined();
       for (const t of TARGETS.slice(1)) expect(results.get(`${t.name} ${kind}`), `${t.name} ${kind}`).toEqual(redis);
