@@ -69,6 +69,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   { name: 'lfu-log-factor', kind: 'int', default: 10, min: 0, max: MAX_INT },
   { name: 'lfu-decay-time', kind: 'int', default: 1, min: 0, max: MAX_INT },
   { name: 'hz', kind: 'int', default: 10, min: 0, max: MAX_INT },
+  { name: 'tracking-table-max-keys', kind: 'int', default: 1000000, min: 0, max: MAX_LL },
   { name: 'proto-max-bulk-len', kind: 'memory', default: 512 * 1024 * 1024, min: 1024 * 1024, max: MAX_LL },
   { name: 'client-output-buffer-limit', kind: 'string', default: 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', multiArg: true, parse: parseOutputBufferLimits },
   { name: 'client-query-buffer-limit', kind: 'memory', default: 1024 * 1024 * 1024, min: 1024 * 1024, max: MAX_LL },

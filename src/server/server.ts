@@ -707,6 +707,8 @@ export class Server implements ReplySink {
     }
     if (this.isWritePaused(target)) return false;
     if (client.tracking !== null) TrackingRegistry.startCommand(client.tracking, target.name);
+    // Redis's processCommand trims the tracking table before each command.
+    if (this.tracker.clients > 0) this.tracker.limitUsedSlots(this, this.config.int('tracking-table-max-keys'));
     client.lastCommand = target.name;
     client.commands++;
     this.stats.commandsProcessed++;
@@ -1492,6 +1494,10 @@ export class Server implements ReplySink {
     if (this.pausedUntil !== 0 && now >= this.pausedUntil) {
       this.pausedUntil = 0;
       this.resumeStalled();
+    }
+    if (this.tracker.clients > 0) {
+      this.tracker.limitUsedSlots(this, this.config.int('tracking-table-max-keys'));
+      if (this.touched.size > 0) this.endBatch();
     }
   }
 

@@ -119,8 +119,8 @@ export class TrackingRegistry {
    * Redis's trackingInvalidateKey: `key` was modified by `by`'s command (null: expired or flushed
    * by the server). `current` is the client whose command is running (its own messages wait).
    */
-  invalidate(server: Server, key: Uint8Array, by: Client | null, current: Client | null): void {
-    if (this.prefixTable.size > 0) this.rememberForBroadcast(key, by);
+  invalidate(server: Server, key: Uint8Array, by: Client | null, current: Client | null, broadcast = true): void {
+    if (broadcast && this.prefixTable.size > 0) this.rememberForBroadcast(key, by);
     const name = latin1(key);
     const ids = this.table.get(name);
     if (ids === undefined) return;
@@ -138,6 +138,32 @@ export class TrackingRegistry {
     }
     this.totalItems -= ids.size;
     this.table.delete(name);
+  }
+
+  /** Rounds in a row that ended still over tracking-table-max-keys (Redis's timeout_counter). */
+  private overLimitRounds = 0;
+
+  /**
+   * Redis's trackingLimitUsedSlots: over `tracking-table-max-keys` remembered keys, keys are
+   * dropped (their clients get an invalidation, as if the key had changed) with an effort that
+   * grows while the table stays over the limit. Redis picks keys by a random walk; here the oldest
+   * remembered go first.
+   */
+  limitUsedSlots(server: Server, maxKeys: number): void {
+    if (maxKeys === 0 || this.table.size <= maxKeys) {
+      this.overLimitRounds = 0;
+      return;
+    }
+    let effort = 100 * (this.overLimitRounds + 1);
+    for (const name of this.table.keys()) {
+      if (effort-- <= 0) break;
+      this.invalidate(server, Buffer.from(name, 'latin1'), null, null, false);
+      if (this.table.size <= maxKeys) {
+        this.overLimitRounds = 0;
+        return;
+      }
+    }
+    this.overLimitRounds++;
   }
 
   /** Sends the running command's own invalidations, after its reply was queued. */

@@ -343,3 +343,34 @@ describe.skipIf(!haveRedis)('client-side caching matches Redis 7.0.15', () => {
     }
   }
 });
+
+describe('client-side caching, own behaviour', () => {
+  for (const [mode, threads] of [['inline', 0], ['workers', 2]] as const) {
+    it(`${mode}: over tracking-table-max-keys, remembered keys are dropped with an invalidation`, async () => {
+      const s = await startTessera({ threads });
+      try {
+        const t = await Conn.open(s.port);
+        const admin = await Conn.open(s.port);
+        try {
+          await admin.call(['CONFIG', 'SET', 'tracking-table-max-keys', '2']);
+          await t.call(['HELLO', '3']);
+          await t.call(['CLIENT', 'TRACKING', 'ON']);
+          for (const k of ['k1', 'k2', 'k3', 'k4']) await t.call(['GET', k]);
+          await t.call(['PING']);
+          const pushes = t.frames.filter((f) => f.startsWith('>2\r\n$10\r\ninvalidate'));
+          // Four keys read, at most two kept: the two oldest were dropped before later commands.
+          expect(pushes).toEqual(['>2\r\n$10\r\ninvalidate\r\n*1\r\n$2\r\nk1\r\n', '>2\r\n$10\r\ninvalidate\r\n*1\r\n$2\r\nk2\r\n']);
+          await admin.call(['INFO', 'stats']);
+          expect(admin.frames[admin.frames.length - 1]).toContain('tracking_total_keys:2\r\n');
+          await admin.call(['CONFIG', 'GET', 'tracking-table-max-keys']);
+          expect(admin.frames[admin.frames.length - 1]).toBe('*2\r\n$23\r\ntracking-table-max-keys\r\n$1\r\n2\r\n');
+        } finally {
+          t.socket.destroy();
+          admin.socket.destroy();
+        }
+      } finally {
+        await s.close();
+      }
+    });
+  }
+});
