@@ -162,6 +162,8 @@ function configSet(ctx: ExecContext, server: Server): void {
   const config = server.config;
   const params: ConfigParam[] = [];
   const values: string[] = [];
+  /** The names as the client wrote them (an alias, any case): Redis's errors quote them. */
+  const givenNames: string[] = [];
   let unknownName: string | null = null;
   let failure: { name: string; reason: string } | null = null;
   // Redis's configSetCommand: the first problem found while scanning every pair decides the error.
@@ -176,6 +178,7 @@ function configSet(ctx: ExecContext, server: Server): void {
     if (p.immutable) failure = { name: given, reason: "can't set immutable config" };
     else if (params.includes(p)) failure = { name: given, reason: 'duplicate parameter' };
     params.push(p);
+    givenNames.push(given);
     values.push(args.text(i + 1));
   }
   if (unknownName !== null) {
@@ -202,7 +205,7 @@ function configSet(ctx: ExecContext, server: Server): void {
         }
       }
       const reason = e instanceof ConfigError ? e.message : String(e);
-      reply.error(`ERR CONFIG SET failed (possibly related to argument '${params[k].name}') - ${reason}`);
+      reply.error(`ERR CONFIG SET failed (possibly related to argument '${givenNames[k]}') - ${reason}`);
       return;
     }
   }

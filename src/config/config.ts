@@ -288,7 +288,9 @@ function parseOutputBufferLimits(text: string, previous: ConfigValue): string {
 
 function checkRange(p: ConfigParam, n: number): void {
   if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) {
-    throw new ConfigError(`argument must be between ${p.min} and ${p.max} inclusive`);
+    // MAX_LL stands for Redis's LONG_MAX / LLONG_MAX bound (numbers here stop at 2^53).
+    const max = p.max === MAX_LL ? '9223372036854775807' : p.max;
+    throw new ConfigError(`argument must be between ${p.min} and ${max} inclusive`);
   }
 }
 
