@@ -20,7 +20,7 @@ import { string2ll } from '../protocol/number-parse.js';
 import { globMatch } from './glob.js';
 import { startedLuaEngine } from '../scripting/lua-engine.js';
 import { functionStoreOf } from '../scripting/function-store.js';
-import { engineOrReply, runScript } from './scripting.js';
+import { engineOrReply, numkeysInRangeOrReply, runScript } from './scripting.js';
 
 const FLAG_NAMES: ReadonlyArray<[string, number]> = [
   ['no-writes', 1],
@@ -70,14 +70,7 @@ function fcall(ctx: ExecContext, readOnlyCommand: boolean): void {
     ctx.reply.error('ERR Bad number of keys provided');
     return;
   }
-  if (numkeys > args.argc - 3) {
-    ctx.reply.error("ERR Number of keys can't be greater than number of args");
-    return;
-  }
-  if (numkeys < 0) {
-    ctx.reply.error("ERR Number of keys can't be negative");
-    return;
-  }
+  if (!numkeysInRangeOrReply(ctx, numkeys)) return;
   const fn = found.fn;
   if ((fn.flags & NO_WRITES) === 0 && readOnlyCommand) {
     ctx.reply.error('ERR Can not execute a script with write flag using *_ro command.');

@@ -39,6 +39,19 @@ const SCRIPT_HELP = [
 ];
 
 /** The engine, or an error reply naming what to install. */
+/** EVAL's and FCALL's checks of numkeys against the arguments (Redis's evalGenericCommand / fcallCommandGeneric). */
+export function numkeysInRangeOrReply(ctx: ExecContext, numkeys: number): boolean {
+  if (numkeys > ctx.args.argc - 3) {
+    ctx.reply.error("ERR Number of keys can't be greater than number of args");
+    return false;
+  }
+  if (numkeys < 0) {
+    ctx.reply.error("ERR Number of keys can't be negative");
+    return false;
+  }
+  return true;
+}
+
 export function engineOrReply(ctx: ExecContext): LuaEngine | null {
   const engine = luaEngine();
   if (engine === null) ctx.reply.error(`ERR Lua scripting is not available: ${luaUnavailable()}`);
@@ -83,14 +96,7 @@ function evalGeneric(ctx: ExecContext, bySha: boolean, readOnlyCommand: boolean)
   }
   const numkeys = integerArgOrReply(args, 2, ctx.reply);
   if (numkeys === null) return;
-  if (numkeys > args.argc - 3) {
-    ctx.reply.error("ERR Number of keys can't be greater than number of args");
-    return;
-  }
-  if (numkeys < 0) {
-    ctx.reply.error("ERR Number of keys can't be negative");
-    return;
-  }
+  if (!numkeysInRangeOrReply(ctx, numkeys)) return;
   const server = ctx.server;
   const client = ctx.client;
   if (server === null || client === null) {

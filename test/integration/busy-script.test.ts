@@ -12,7 +12,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { freePort, redisAvailable } from '../oracle/redis-server.js';
+import { freePort, redisAvailable, waitForPort } from '../oracle/redis-server.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const haveRedis = redisAvailable();
@@ -33,22 +33,7 @@ async function spawnServer(command: string, args: (port: number) => string[]): P
   const port = await freePort();
   const child = spawn(command, args(port), { stdio: 'ignore' });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) break;
-    if (Date.now() > deadline || child.exitCode !== null) {
-      child.kill('SIGKILL');
-      throw new Error(`${command} did not start`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitForPort(port, child, command, 15000);
   return {
     port,
     child,

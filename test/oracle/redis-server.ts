@@ -17,6 +17,29 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Waits until something accepts connections on the loopback port; kills `child` and throws when it
+ * exits first or `ms` pass.
+ */
+export async function waitForPort(port: number, child: ChildProcess, name: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} did not start`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export interface RedisProcess {
   port: number;
   close(): Promise<void>;
@@ -29,22 +52,7 @@ export async function startRedis(extra: string[] = []): Promise<RedisProcess> {
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes', '--daemonize', 'no', '--loglevel', 'warning', ...extra],
     { stdio: 'ignore' },
   );
-  const deadline = Date.now() + 10000;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error('redis-server did not start');
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitForPort(port, child, 'redis-server', 10000);
   return {
     port,
     close: () =>
