@@ -8,10 +8,14 @@
 //!   lua*: Lua 5.1 scripting for EVAL, Lua loaded at run time (lua/mod.rs).
 //!   moveBytes(u8, dst, src, n): memmove inside the shard arena (memory.rs).
 //!   acceptNow(listenFd): accepts a connection while a busy script holds the event loop (accept.rs).
+//!   crc64(state, data, start, end): Redis's CRC-64 for DUMP payloads and RDB files (crc64.rs).
+//!   lzfCompress, lzfDecompress: Redis's LZF for RDB strings (lzf.rs).
 
 mod accept;
+pub mod crc64;
 pub mod hll;
 pub mod lua;
+pub mod lzf;
 mod memory;
 mod napi;
 pub mod resp;
@@ -133,6 +137,12 @@ pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_va
     }
     if !hll::register(env, exports) {
         return throw(env, false, b"tessera native addon: could not register the HyperLogLog functions\0");
+    }
+    if !crc64::register(env, exports) {
+        return throw(env, false, b"tessera native addon: could not register crc64\0");
+    }
+    if !lzf::register(env, exports) {
+        return throw(env, false, b"tessera native addon: could not register the LZF functions\0");
     }
     exports
 }

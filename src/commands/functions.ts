@@ -6,8 +6,8 @@
  * FCALL is routed 'all' like EVAL (atomic, undeclared keys work); FUNCTION needs no shard data.
  * A function running past busy-reply-threshold serves the other clients: FUNCTION KILL stops it
  * unless it wrote, FUNCTION STATS shows it (src/scripting/busy-script.ts).
- * Not done: FUNCTION DUMP and RESTORE (they need the RDB encoding, not written yet). FUNCTION LIST lists libraries in load order where
- * Redis uses its hash table's order.
+ * FUNCTION DUMP / RESTORE use Redis's payload format (src/persistence/function-payload.ts).
+ * FUNCTION LIST and DUMP give libraries in load order where Redis uses its hash table's order.
  */
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
@@ -21,6 +21,7 @@ import { globMatch } from './glob.js';
 import { startedLuaEngine } from '../scripting/lua-engine.js';
 import { functionStoreOf } from '../scripting/function-store.js';
 import { engineOrReply, numkeysInRangeOrReply, runScript } from './scripting.js';
+import { dumpFunctions, readFunctionsPayload, verifyDumpPayload } from '../persistence/function-payload.js';
 
 const FLAG_NAMES: ReadonlyArray<[string, number]> = [
   ['no-writes', 1],
@@ -45,6 +46,16 @@ const FUNCTION_HELP = [
   '    The function running now (never any here) and the libraries and functions per engine.',
   'KILL',
   '    Stop the running function (never needed here: see the reply).',
+  'DUMP',
+  '    Return a serialized payload representing the current libraries, can be restored using FUNCTION RESTORE command',
+  'RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]',
+  '    Restore the libraries represented by the given payload, it is possible to give a restore policy to',
+  '    control how to handle existing libraries (default APPEND):',
+  '    * FLUSH: delete all existing libraries.',
+  '    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.',
+  '    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old',
+  '      libraries with the new libraries (notice that even on this option there is a chance of failure',
+  '      in case of functions name collision with another library).',
   'FLUSH [ASYNC|SYNC]',
   '    Delete every library (both modes do it at once here).',
   'HELP',
@@ -143,6 +154,12 @@ function functionCommand(ctx: ExecContext, _client: Client, server: Server): voi
     case 'list':
       functionList(ctx, server);
       return;
+    case 'dump':
+      reply.bulk(dumpFunctions([...store.libraries.values()].map((library) => library.code), server.config.bool('rdbcompression')));
+      return;
+    case 'restore':
+      functionRestore(ctx, server);
+      return;
     default:
       functionLoad(ctx, server);
   }
@@ -166,6 +183,39 @@ function functionLoad(ctx: ExecContext, server: Server): void {
   const result = functionStoreOf(server).load(engine, args.bytes(i), replace);
   if (typeof result === 'string') ctx.reply.bulkLatin1(result);
   else ctx.reply.error(`ERR ${result.error}`);
+}
+
+/** FUNCTION RESTORE serialized-value [FLUSH|APPEND|REPLACE] (functionRestoreCommand). */
+function functionRestore(ctx: ExecContext, server: Server): void {
+  const args = ctx.args;
+  if (args.argc > 4) {
+    ctx.reply.error(subcommandSyntaxError(args.text(1), 'function'));
+    return;
+  }
+  let policy: 'flush' | 'append' | 'replace' = 'append';
+  if (args.argc === 4) {
+    const given = args.lower(3);
+    if (given !== 'flush' && given !== 'append' && given !== 'replace') {
+      ctx.reply.error('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
+      return;
+    }
+    policy = given;
+  }
+  const payload = args.bytes(2);
+  if (!verifyDumpPayload(payload)) {
+    ctx.reply.error('ERR DUMP payload version or checksum are wrong');
+    return;
+  }
+  const codes = readFunctionsPayload(payload);
+  if (!Array.isArray(codes)) {
+    ctx.reply.error(`ERR ${codes.error}`);
+    return;
+  }
+  const engine = engineOrReply(ctx);
+  if (engine === null) return;
+  const error = functionStoreOf(server).restore(engine, codes, policy);
+  if (error === null) ctx.reply.ok();
+  else ctx.reply.error(`ERR ${error}`);
 }
 
 /** FUNCTION LIST [LIBRARYNAME pattern] [WITHCODE]. */

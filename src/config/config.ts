@@ -49,6 +49,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   { name: 'pidfile', kind: 'string', default: '' },
   { name: 'dir', kind: 'string', default: '' },
   { name: 'dbfilename', kind: 'string', default: 'dump.rdb' },
+  { name: 'rdbcompression', kind: 'bool', default: true },
   { name: 'save', kind: 'string', default: '3600 1 300 100 60 10000', multiArg: true },
   { name: 'appendonly', kind: 'bool', default: false },
   { name: 'appendfilename', kind: 'string', default: 'appendonly.aof', immutable: true },

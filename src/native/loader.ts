@@ -46,6 +46,11 @@ export interface NativeAddon {
   /** Accepts one pending connection of a listening descriptor (-1: none); for busy scripts. */
   acceptNow?(listenFd: number): number;
   luaSetBusyCallback?(busy: (elapsedMs: number, unused: number) => number): void;
+  /** Redis's CRC-64 (native/src/crc64.rs): advances the little-endian CRC in `state[0, 8)` over data[start, end). */
+  crc64?(state: Uint8Array, data: Uint8Array, start: number, end: number): void;
+  /** Redis's LZF (native/src/lzf.rs), same contracts as src/persistence/lzf.ts's twins. */
+  lzfCompress?(input: Uint8Array, start: number, end: number, out: Uint8Array): number;
+  lzfDecompress?(input: Uint8Array, start: number, end: number, out: Uint8Array): number;
   /** memmove of `u8[src, src + n)` to `dst` inside one array (native/src/memory.rs); RangeError when out of bounds. */
   moveBytes(u8: Uint8Array, dst: number, src: number, n: number): void;
 }

@@ -41,10 +41,8 @@ export class FunctionStore {
 
   /** FUNCTION LOAD: answers the library name, or the error text without "ERR ". */
   load(engine: LuaEngine, code: Uint8Array, replace: boolean): string | { error: string } {
-    const meta = parseLibraryHeader(code);
-    if (typeof meta === 'string') return { error: meta };
-    if (!validName(meta.name)) return { error: NAME_RULE };
-    if (meta.engine.toLowerCase() !== 'lua') return { error: `Engine '${meta.engine}' not found` };
+    const meta = checkedHeader(code);
+    if ('error' in meta) return meta;
     const old = this.libraries.get(meta.name);
     if (old !== undefined && !replace) return { error: `Library '${meta.name}' already exists` };
     if (old !== undefined) this.unlink(old);
@@ -62,6 +60,60 @@ export class FunctionStore {
     this.link(library);
     if (old !== undefined) for (const f of old.functions) engine.unref(f.fn.ref);
     return meta.name;
+  }
+
+  /**
+   * FUNCTION RESTORE of the library codes of a payload (functionRestoreCommand): they are loaded
+   * apart first, as a fresh library set, then FLUSH swaps them in, APPEND refuses any library name
+   * already here and REPLACE replaces those libraries; a function name already here fails both.
+   * On any error nothing changes. Answers the error text without "ERR ", or null.
+   */
+  restore(engine: LuaEngine, codes: Uint8Array[], policy: 'flush' | 'append' | 'replace'): string | null {
+    const fresh = new Map<string, LibraryInfo>();
+    const freshFunctions = new Set<string>();
+    const release = () => {
+      for (const library of fresh.values()) for (const f of library.functions) engine.unref(f.fn.ref);
+    };
+    for (const code of codes) {
+      const meta = checkedHeader(code);
+      if ('error' in meta) return release(), meta.error;
+      if (fresh.has(meta.name)) return release(), `Library '${meta.name}' already exists`;
+      const registered = engine.loadLibrary(code.subarray(meta.codeStart));
+      if (typeof registered === 'string') return release(), registered;
+      const library: LibraryInfo = { name: meta.name, code: Uint8Array.prototype.slice.call(code), functions: [] };
+      for (const fn of registered) library.functions.push({ library, fn });
+      fresh.set(meta.name, library);
+      if (registered.length === 0) return release(), 'No functions registered';
+      for (const fn of registered) {
+        const key = fn.name.toLowerCase();
+        if (freshFunctions.has(key)) return release(), `Function ${fn.name} already exists`;
+        freshFunctions.add(key);
+      }
+    }
+    const replaced: LibraryInfo[] = [];
+    if (policy === 'flush') this.flush(engine);
+    else {
+      for (const library of fresh.values()) {
+        const old = this.libraries.get(library.name);
+        if (old === undefined) continue;
+        if (policy === 'append') {
+          for (const back of replaced) this.link(back);
+          return release(), `Library ${library.name} already exists`;
+        }
+        this.unlink(old);
+        replaced.push(old);
+      }
+      for (const library of fresh.values()) {
+        for (const f of library.functions) {
+          if (!this.functions.has(f.fn.name.toLowerCase())) continue;
+          for (const back of replaced) this.link(back);
+          return release(), `Function ${f.fn.name} already exists`;
+        }
+      }
+    }
+    for (const library of fresh.values()) this.link(library);
+    for (const old of replaced) for (const f of old.functions) engine.unref(f.fn.ref);
+    return null;
   }
 
   /** FUNCTION DELETE: false when there is no such library. */
@@ -87,6 +139,15 @@ export class FunctionStore {
     this.libraries.delete(library.name);
     for (const f of library.functions) this.functions.delete(f.fn.name.toLowerCase());
   }
+}
+
+/** The header of a library to load, checked: a valid library name and the Lua engine. */
+function checkedHeader(code: Uint8Array): { engine: string; name: string; codeStart: number } | { error: string } {
+  const meta = parseLibraryHeader(code);
+  if (typeof meta === 'string') return { error: meta };
+  if (!validName(meta.name)) return { error: NAME_RULE };
+  if (meta.engine.toLowerCase() !== 'lua') return { error: `Engine '${meta.engine}' not found` };
+  return meta;
 }
 
 /**

@@ -251,6 +251,16 @@ export const SCRIPTING_COMMANDS: CommandDef[] = [
         args: [{ name: 'library-name', type: 'string' }],
       },
       {
+        name: 'function|dump',
+        summary: 'Dumps all libraries into a serialized binary payload',
+        group: 'scripting',
+        since: '7.0.0',
+        complexity: 'O(N) where N is the number of functions',
+        arity: 2,
+        flags: ['noscript'],
+        acl: ['scripting'],
+      },
+      {
         name: 'function|flush',
         summary: 'Deletes every library',
         group: 'scripting',
@@ -321,6 +331,30 @@ export const SCRIPTING_COMMANDS: CommandDef[] = [
         args: [
           { name: 'replace', type: 'pure-token', token: 'REPLACE', optional: true },
           { name: 'function-code', type: 'string' },
+        ],
+      },
+      {
+        name: 'function|restore',
+        summary: 'Restores all libraries from a payload',
+        group: 'scripting',
+        since: '7.0.0',
+        complexity: 'O(N) where N is the number of functions on the payload',
+        arity: -3,
+        flags: ['noscript', 'write', 'denyoom'],
+        acl: ['scripting'],
+        tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+        args: [
+          { name: 'serialized-value', type: 'string' },
+          {
+            name: 'policy',
+            type: 'oneof',
+            optional: true,
+            arguments: [
+              { name: 'flush', type: 'pure-token', token: 'FLUSH' },
+              { name: 'append', type: 'pure-token', token: 'APPEND' },
+              { name: 'replace', type: 'pure-token', token: 'REPLACE' },
+            ],
+          },
         ],
       },
       {

@@ -1,0 +1,62 @@
+/**
+ * FUNCTION DUMP / FUNCTION RESTORE payloads (Redis 7.0 functions.c functionDumpCommand,
+ * functionRestoreCommand; cluster.c createDumpPayload, verifyDumpPayload):
+ *
+ *   for each library: RDB_OPCODE_FUNCTION2 (245), the library code as an RDB string
+ *   then the RDB version, 2 bytes little-endian (10 for Redis 7.0)
+ *   then the CRC-64 of everything before it, 8 bytes little-endian
+ *
+ * A payload with a higher RDB version or a wrong CRC is refused as a whole.
+ */
+import { crc64 } from './crc64.js';
+import { RdbReader, RdbWriter } from './rdb-string.js';
+
+/** RDB opcodes and version: persisted values, never renumbered. */
+export const RDB_OPCODE_FUNCTION2 = 245;
+/** The pre-GA (7.0 release candidate) function format, refused. */
+export const RDB_OPCODE_FUNCTION_PRE_GA = 246;
+export const RDB_VERSION = 10;
+
+/** createDumpPayload for functions: `codes` are library bodies in dump order. */
+export function dumpFunctions(codes: Iterable<Uint8Array>, compress: boolean): Uint8Array {
+  const out = new RdbWriter();
+  for (const code of codes) {
+    out.byte(RDB_OPCODE_FUNCTION2);
+    out.string(code, compress);
+  }
+  out.byte(RDB_VERSION & 0xff);
+  out.byte(RDB_VERSION >> 8);
+  const crc = crc64(0n, out.view());
+  for (let shift = 0n; shift < 64n; shift += 8n) out.byte(Number((crc >> shift) & 0xffn));
+  return out.view().slice();
+}
+
+/** verifyDumpPayload: at least the footer, a version Redis 7.0 reads, and a matching CRC. */
+export function verifyDumpPayload(payload: Uint8Array): boolean {
+  if (payload.length < 10) return false;
+  const footer = payload.length - 10;
+  const version = payload[footer] | (payload[footer + 1] << 8);
+  if (version > RDB_VERSION) return false;
+  let stored = 0n;
+  for (let k = 7; k >= 0; k--) stored = (stored << 8n) | BigInt(payload[footer + 2 + k]);
+  return crc64(0n, payload, 0, payload.length - 8) === stored;
+}
+
+/**
+ * The library codes of a verified payload, in order, or the error text (without "ERR ") that
+ * functionRestoreCommand answers for a malformed one.
+ */
+export function readFunctionsPayload(payload: Uint8Array): Uint8Array[] | { error: string } {
+  // As in Redis, a string may run into the footer: only the loop stops 10 bytes before the end.
+  const reader = new RdbReader(payload, 0, payload.length);
+  const codes: Uint8Array[] = [];
+  while (reader.pos < payload.length - 10) {
+    const type = reader.byte();
+    if (type === RDB_OPCODE_FUNCTION_PRE_GA) return { error: 'Pre-GA function format not supported' };
+    if (type !== RDB_OPCODE_FUNCTION2) return { error: 'given type is not a function' };
+    const code = reader.string();
+    if (code === null) return { error: 'Failed loading library payload' };
+    codes.push(code);
+  }
+  return codes;
+}
