@@ -13,7 +13,10 @@ import { RdbReader, RdbWriter } from './rdb-string.js';
 
 /** RDB opcodes and version: persisted values, never renumbered. */
 export const RDB_OPCODE_FUNCTION2 = 245;
-/** The pre-GA (7.0 release candidate) function format, refused. */
+/**
+ * The 7.0 release candidates' format: library name, engine name, a description indicator and the
+ * description when it is not 0, then the code without its shebang line. Still read by 7.0.15.
+ */
 export const RDB_OPCODE_FUNCTION_PRE_GA = 246;
 export const RDB_VERSION = 10;
 
@@ -52,11 +55,31 @@ export function readFunctionsPayload(payload: Uint8Array): Uint8Array[] | { erro
   const codes: Uint8Array[] = [];
   while (reader.pos < payload.length - 10) {
     const type = reader.byte();
-    if (type === RDB_OPCODE_FUNCTION_PRE_GA) return { error: 'Pre-GA function format not supported' };
+    if (type === RDB_OPCODE_FUNCTION_PRE_GA) {
+      const code = readPreGaLibrary(reader);
+      if ('error' in code) return code;
+      codes.push(code.code);
+      continue;
+    }
     if (type !== RDB_OPCODE_FUNCTION2) return { error: 'given type is not a function' };
     const code = reader.string();
     if (code === null) return { error: 'Failed loading library payload' };
     codes.push(code);
   }
   return codes;
+}
+
+/** One pre-GA library as the code Redis 7.0.15 loads: "#!<engine> name=<name>\n<code>"; the description is dropped. */
+function readPreGaLibrary(reader: RdbReader): { code: Uint8Array } | { error: string } {
+  const name = reader.string();
+  if (name === null) return { error: 'Failed loading library name' };
+  const engine = reader.string();
+  if (engine === null) return { error: 'Failed loading engine name' };
+  const hasDescription = reader.len();
+  if (hasDescription === null) return { error: 'Failed loading library description indicator' };
+  if (hasDescription !== 0 && reader.string() === null) return { error: 'Failed loading library description' };
+  const body = reader.string();
+  if (body === null) return { error: 'Failed loading library blob' };
+  const header = Buffer.concat([Buffer.from('#!'), engine, Buffer.from(' name='), name, Buffer.from('\n')]);
+  return { code: Buffer.concat([header, body]) };
 }

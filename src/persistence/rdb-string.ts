@@ -136,9 +136,10 @@ export class RdbReader {
     }
   }
 
+  /** rdbLoadLen: an encoding byte reads as its low 6 bits, as in Redis. */
   len(): number | null {
     const n = this.lenOrEncoding();
-    return typeof n === 'number' ? n : null;
+    return n === null || typeof n === 'number' ? n : n.encoding & 0x3f;
   }
 
   /** rdbGenericLoadStringObject: a copy of the string's bytes. */

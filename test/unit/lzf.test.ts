@@ -109,7 +109,9 @@ describe('FUNCTION DUMP payloads', () => {
     };
     expect(readFunctionsPayload(notFunction)).toEqual([]);
     expect(readFunctionsPayload(withOpcode(0, [1, 0x61]))).toEqual({ error: 'given type is not a function' });
-    expect(readFunctionsPayload(withOpcode(246, [1, 0x61]))).toEqual({ error: 'Pre-GA function format not supported' });
+    expect(readFunctionsPayload(withOpcode(246, [1, 0x61]))).toEqual({ error: 'Failed loading engine name' });
+    const preGa = readFunctionsPayload(withOpcode(246, [1, 0x70, 3, 0x4c, 0x55, 0x41, 1, 1, 0x64, 3, 0x78, 0x3d, 0x31]));
+    expect(Array.isArray(preGa) && Buffer.from(preGa[0]).toString('latin1')).toBe('#!LUA name=p\nx=1');
     expect(readFunctionsPayload(withOpcode(245, [0xc3, 5, 9, 0, 0x61]))).toEqual({ error: 'Failed loading library payload' });
   });
 });
