@@ -17,6 +17,8 @@
  *   --rounds R        rounds; in each, every test runs once per server [3]
  *   --threads 0,2     Tessera modes (numbers, or `default` for no --threads flag) [0,2]
  *   --warmup N        requests per test and server before the first round, not measured (JIT) [5000]
+ *   --time-limit S    start no further round of a -P once it would end past its share of S seconds
+ *                     (the rounds done are reported) [no limit]
  *   --json FILE       also write every measurement as JSON
  *
  * Each (test, round) runs the servers back to back, in an order that alternates between rounds and
@@ -54,6 +56,7 @@ async function throughput() {
   const modes = parseThreadModes(opts.get('--threads', '0,2'));
   const jsonFile = opts.get('--json', '');
   const warmup = Number(opts.get('--warmup', '5000'));
+  const timeLimitMs = Number(opts.get('--time-limit', '0')) * 1000;
   requireBinaries('redis-server', 'redis-benchmark');
 
   const servers = [];
@@ -76,11 +79,14 @@ async function throughput() {
       for (const test of tests) for (const s of servers) await runBenchmark(s.port, test, { n: warmup, clients, pipeline: 1, keyspace });
       process.stderr.write(`  warm-up done (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
     }
-    for (const pipeline of pipelines) {
+    for (const [pi, pipeline] of pipelines.entries()) {
+      const deadline = timeLimitMs > 0 ? started + (timeLimitMs * (pi + 1)) / pipelines.length : Infinity;
+      let done = 0;
       const requests = pipeline > 1 ? np : n;
       // results[test][server] = [row per round]
       const results = Object.fromEntries(tests.map((t) => [t, Object.fromEntries(servers.map((s) => [s.name, []]))]));
       for (let round = 0; round < rounds; round++) {
+        const roundStart = Date.now();
         for (let ti = 0; ti < tests.length; ti++) {
           const order = (round + ti) % 2 === 0 ? servers : [...servers].reverse();
           for (const s of order) {
@@ -90,8 +96,13 @@ async function throughput() {
           }
         }
         process.stderr.write(`  -P ${pipeline}: round ${round + 1}/${rounds} done (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+        done = round + 1;
+        if (round + 1 < rounds && Date.now() + (Date.now() - roundStart) > deadline) {
+          process.stderr.write(`  -P ${pipeline}: stopping after ${done} round(s): --time-limit\n`);
+          break;
+        }
       }
-      printTable(results, servers, tesseras, { pipeline, requests, clients, keyspace, rounds });
+      printTable(results, servers, tesseras, { pipeline, requests, clients, keyspace, rounds: done });
     }
     console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; load average now ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
     if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify({ when: new Date().toISOString(), runs: all }, null, 1));
