@@ -24,14 +24,18 @@
  * Each (test, round) runs the servers back to back, in an order that alternates between rounds and
  * between tests, so drift on a shared machine falls on both sides. A row shows the median over rounds
  * of throughput and of redis-benchmark's own p50/p99/p99.9 (ms), and the ratio Tessera/Redis as the
- * median of the per-round ratios with their range [min-max].
+ * median of the per-round ratios with their range [min-max]. "CPU us/req" is the server process's CPU
+ * time (user + system, all threads, /proc/PID/stat) over the run divided by its requests (LRANGE runs
+ * include redis-benchmark's LPUSH set-up of as many requests), and "CPU ratio" Redis's over Tessera's,
+ * median of per-round ratios: what the throughput ratio would be if both got the same CPU. It holds up
+ * far better than throughput when other jobs share the machine.
  *
  * Needs redis-server and redis-benchmark (Debian: apt-get install -y redis-server redis-tools) and a
  * built dist/ (npx tsc -p tsconfig.json; npm run build:native for the native parser).
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import { requireBinaries, startServer, stopAll, parseThreadModes } from './lib/servers.mjs';
+import { requireBinaries, startServer, stopAll, parseThreadModes, cpuMicros } from './lib/servers.mjs';
 import { DEFAULT_TESTS, runBenchmark } from './lib/redis-benchmark.mjs';
 import { median, geomean, spread, table, fmtInt, fmtMs, fmtRatio, fmtPct, parseOptions } from './lib/report.mjs';
 
@@ -90,7 +94,10 @@ async function throughput() {
         for (let ti = 0; ti < tests.length; ti++) {
           const order = (round + ti) % 2 === 0 ? servers : [...servers].reverse();
           for (const s of order) {
+            const cpu0 = cpuMicros(s.pid);
             const row = await runBenchmark(s.port, tests[ti], { n: requests, clients, pipeline, keyspace });
+            // LRANGE tests first run an LPUSH set-up of as many requests: the CPU covers both.
+            row.cpuPerReq = (cpuMicros(s.pid) - cpu0) / (tests[ti].startsWith('lrange') ? 2 * requests : requests);
             results[tests[ti]][s.name].push(row);
             all.push({ pipeline, round, server: s.name, ...row });
           }
@@ -115,15 +122,16 @@ function printTable(results, servers, tesseras, { pipeline, requests, clients, k
   const target = pipeline > 1 ? 0.75 : 1.0;
   console.log(`\n## redis-benchmark -n ${requests} -r ${keyspace} -c ${clients} -P ${pipeline}, ${rounds} round(s), A/B alternated`);
   console.log('requests/s and p50 / p99 / p99.9 latency in ms: medians over rounds; ratio = Tessera/Redis requests/s, median of per-round ratios [min-max]\n');
-  const header = ['test', 'redis req/s', 'redis p50/p99/p99.9'];
-  for (const s of tesseras) header.push(`${s.name} req/s`, `${s.name} p50/p99/p99.9`, `ratio ${s.name}`);
+  const header = ['test', 'redis req/s', 'redis p50/p99/p99.9', 'redis CPU us/req'];
+  for (const s of tesseras) header.push(`${s.name} req/s`, `${s.name} p50/p99/p99.9`, `ratio ${s.name}`, `${s.name} CPU us/req`, `CPU ratio ${s.name}`);
   const rows = [];
   const ratiosBy = Object.fromEntries(tesseras.map((s) => [s.name, []]));
+  const cpuRatiosBy = Object.fromEntries(tesseras.map((s) => [s.name, []]));
   const noise = [];
   for (const [test, byServer] of Object.entries(results)) {
     const base = byServer.redis;
     const title = base[0]?.title ?? test.toUpperCase();
-    const row = [title.startsWith('LRANGE') ? test.toUpperCase() : title, fmtInt(median(base.map((r) => r.rps))), lat(base)];
+    const row = [title.startsWith('LRANGE') ? test.toUpperCase() : title, fmtInt(median(base.map((r) => r.rps))), lat(base), fmtCpu(median(base.map((r) => r.cpuPerReq)))];
     noise.push(spread(base.map((r) => r.rps)));
     for (const s of tesseras) {
       const mine = byServer[s.name];
@@ -131,7 +139,9 @@ function printTable(results, servers, tesseras, { pipeline, requests, clients, k
       ratiosBy[s.name].push(median(perRound));
       noise.push(spread(mine.map((r) => r.rps)));
       const range = perRound.length > 1 ? ` [${fmtRatio(Math.min(...perRound))}-${fmtRatio(Math.max(...perRound))}]` : '';
-      row.push(fmtInt(median(mine.map((r) => r.rps))), lat(mine), `${fmtRatio(median(perRound))}${range}`);
+      const cpuRatio = median(mine.map((r, i) => base[i].cpuPerReq / r.cpuPerReq));
+      cpuRatiosBy[s.name].push(cpuRatio);
+      row.push(fmtInt(median(mine.map((r) => r.rps))), lat(mine), `${fmtRatio(median(perRound))}${range}`, fmtCpu(median(mine.map((r) => r.cpuPerReq))), fmtRatio(cpuRatio));
     }
     rows.push(row);
   }
@@ -140,7 +150,7 @@ function printTable(results, servers, tesseras, { pipeline, requests, clients, k
   for (const s of tesseras) {
     const r = ratiosBy[s.name];
     const below = r.filter((x) => x < target).length;
-    console.log(`${s.name}: geometric mean ratio ${fmtRatio(geomean(r))}, ${r.length - below}/${r.length} rows at or above the target ${target.toFixed(2)}`);
+    console.log(`${s.name}: geometric mean ratio ${fmtRatio(geomean(r))}, ${r.length - below}/${r.length} rows at or above the target ${target.toFixed(2)}; CPU ratio geometric mean ${fmtRatio(geomean(cpuRatiosBy[s.name]))}`);
   }
   if (tesseras.length > 1) {
     const g = tesseras.map((s) => [s.name, geomean(ratiosBy[s.name])]).sort((a, b) => b[1] - a[1]);
@@ -155,6 +165,10 @@ function printTable(results, servers, tesseras, { pipeline, requests, clients, k
     console.log(`faster Tessera mode at -P ${pipeline}: ${g[0][0]} (geometric mean ${fmtRatio(g[0][1])} vs ${g.slice(1).map(([nm, v]) => `${nm} ${fmtRatio(v)}`).join(', ')}; fastest on ${tesseras.map((s) => `${s.name} ${wins[s.name]}`).join(', ')} of ${names.length} rows)`);
   }
   console.log(`noise: spread of one server's requests/s across rounds, (max-min)/median: median ${fmtPct(median(noise))}, worst ${fmtPct(Math.max(...noise))}`);
+}
+
+function fmtCpu(us) {
+  return Number.isFinite(us) ? us.toFixed(1) : '-';
 }
 
 function lat(rows) {

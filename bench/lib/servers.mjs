@@ -132,6 +132,16 @@ export function rssBytes(pid) {
   return Number(m[1]) * 1024;
 }
 
+const CLK_TCK = 100; // Linux's USER_HZ for /proc times
+
+/** CPU time (user + system, every thread) a process has used, in microseconds, from /proc/PID/stat. */
+export function cpuMicros(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(rest[11]) + Number(rest[12])) * 1e6) / CLK_TCK;
+}
+
 /** INFO [section] as field -> string. */
 export async function info(port, section) {
   const text = await command(port, section ? ['INFO', section] : ['INFO'], 10_000);

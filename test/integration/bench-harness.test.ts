@@ -41,11 +41,12 @@ describe.skipIf(!ready)('bench harness smoke test', () => {
     for (const test of ['GET', 'SET']) {
       const cells = row(out, test);
       expect(cells, `${test} row in\n${out}`).toBeDefined();
-      const [, redisRps, redisLat, tRps, tLat, ratio] = cells!;
+      const [, redisRps, redisLat, redisCpu, tRps, tLat, ratio, tCpu, cpuRatio] = cells!;
       expect(Number(redisRps.replace(/,/g, ''))).toBeGreaterThan(0);
       expect(Number(tRps.replace(/,/g, ''))).toBeGreaterThan(0);
       for (const lat of [redisLat, tLat]) expect(lat).toMatch(/^\d+\.\d+ \/ \d+\.\d+ \/ \d+\.\d+$/);
       expect(Number(ratio)).toBeGreaterThan(0);
+      for (const v of [redisCpu, tCpu, cpuRatio]) expect(v).toMatch(/^\d+\.\d+$/);
     }
     expect(out).toMatch(/tessera-t0: geometric mean ratio \d+\.\d\d/);
   }, 60_000);
