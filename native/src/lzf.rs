@@ -1,4 +1,4 @@
-//! LZF as Redis bundles it (lzf_c.c, lzf_d.c with lzfP.h's HLOG 16, VERY_FAST, CHECK_INPUT), for RDB
+//! LZF as Redis bundles it (liblzf 3.6: lzf_c.c, lzf_d.c with lzfP.h's HLOG 16, VERY_FAST, CHECK_INPUT), for RDB
 //! strings: compression must produce Redis's exact bytes so FUNCTION DUMP (and later RDB files) are
 //! byte-identical. Same contract as src/persistence/lzf.ts.
 //!
@@ -75,7 +75,7 @@ fn compress_with(input: &[u8], out: &mut [u8], htab: &mut [u32], base: u32) -> u
         htab[slot] = base + ip as u32;
         let candidate = if entry >= base { Some((entry - base) as usize) } else { None };
         let matched = match candidate {
-            Some(r) => ip - r - 1 < MAX_OFF && ip + 4 < in_len && r > 0 && input[r] == input[ip] && input[r + 1] == input[ip + 1] && input[r + 2] == input[ip + 2],
+            Some(r) => ip - r - 1 < MAX_OFF && r > 0 && input[r] == input[ip] && input[r + 1] == input[ip + 1] && input[r + 2] == input[ip + 2],
             None => false,
         };
         if matched {

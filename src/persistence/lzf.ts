@@ -1,5 +1,5 @@
 /**
- * LZF as Redis bundles it (lzf_c.c and lzf_d.c with lzfP.h's HLOG 16, VERY_FAST, CHECK_INPUT), for
+ * LZF as Redis bundles it (liblzf 3.6: lzf_c.c and lzf_d.c with lzfP.h's HLOG 16, VERY_FAST, CHECK_INPUT), for
  * RDB strings. Compression reproduces Redis's exact output so FUNCTION DUMP (and later RDB files)
  * are byte-identical with redis-server's. TypeScript twin of native/src/lzf.rs, whose header
  * describes the format; `lzfCompress` / `lzfDecompress` use the addon when it is loaded.
@@ -47,7 +47,7 @@ export function lzfCompressTs(input: Uint8Array, start: number, end: number, out
     const entry = table[slot];
     table[slot] = b + ip;
     const r = entry - b;
-    if (entry >= b && ip - r - 1 < MAX_OFF && ip + 4 < inLen && r > 0 && at(r) === at(ip) && at(r + 1) === at(ip + 1) && at(r + 2) === at(ip + 2)) {
+    if (entry >= b && ip - r - 1 < MAX_OFF && r > 0 && at(r) === at(ip) && at(r + 1) === at(ip + 1) && at(r + 2) === at(ip + 2)) {
       const off = ip - r - 1;
       let len = 2;
       const maxlen = Math.min(inLen - ip - len, MAX_REF);
