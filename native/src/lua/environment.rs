@@ -98,7 +98,7 @@ pub unsafe fn create(engine: *mut Engine) -> Result<*mut lua_State, String> {
 
     // The redis table.
     lua_newtable(l);
-    let functions: [(&[u8], LuaCFunction); 14] = [
+    let functions: [(&[u8], LuaCFunction); 12] = [
         (b"call\0", redis_call),
         (b"pcall\0", redis_pcall),
         (b"log\0", redis_log),
@@ -111,10 +111,8 @@ pub unsafe fn create(engine: *mut Engine) -> Result<*mut lua_State, String> {
         (b"breakpoint\0", redis_breakpoint),
         (b"debug\0", redis_debug),
         (b"replicate_commands\0", redis_replicate_commands),
-        (b"__placeholder_random\0", redis_math_random),
-        (b"__placeholder_randomseed\0", redis_math_randomseed),
     ];
-    for (name, f) in functions.iter().take(12) {
+    for (name, f) in functions.iter() {
         closure(*f);
         raw_set_field(l, -2, name);
     }
@@ -140,9 +138,9 @@ pub unsafe fn create(engine: *mut Engine) -> Result<*mut lua_State, String> {
 
     // math.random / math.randomseed.
     lua_getglobal(l, b"math\0");
-    closure(functions[12].1);
+    closure(redis_math_random);
     raw_set_field(l, -2, b"random\0");
-    closure(functions[13].1);
+    closure(redis_math_randomseed);
     raw_set_field(l, -2, b"randomseed\0");
     lua_pop(l, 1);
 

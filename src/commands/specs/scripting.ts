@@ -1,6 +1,6 @@
 /**
  * Scripting commands (EVAL family, SCRIPT). Facts follow Redis 7.0.15's command JSON; summaries are
- * ours. SCRIPT DEBUG, FUNCTION DUMP and FUNCTION RESTORE are not implemented, so they have no spec.
+ * ours. SCRIPT DEBUG is not implemented, so it has no spec.
  */
 import type { CommandDef } from '../spec.js';
 
