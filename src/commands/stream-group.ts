@@ -435,30 +435,17 @@ function xclaim(ctx: ExecContext): void {
     const more = a.argc - 1 - j;
     if (a.is(j, 'force')) force = true;
     else if (a.is(j, 'justid')) justId = true;
-    else if (a.is(j, 'idle') && more > 0) {
+    else if ((a.is(j, 'idle') || a.is(j, 'time') || a.is(j, 'retrycount')) && more > 0) {
+      const option = a.lower(j);
       j++;
       const n = string2llExact(a.buf, a.offset(j), a.length(j));
       if (n === null) {
-        r.error('ERR Invalid IDLE option argument for XCLAIM');
+        r.error(`ERR Invalid ${option.toUpperCase()} option argument for XCLAIM`);
         return;
       }
-      deliveryTime = now - Number(n);
-    } else if (a.is(j, 'time') && more > 0) {
-      j++;
-      const n = string2llExact(a.buf, a.offset(j), a.length(j));
-      if (n === null) {
-        r.error('ERR Invalid TIME option argument for XCLAIM');
-        return;
-      }
-      deliveryTime = Number(n);
-    } else if (a.is(j, 'retrycount') && more > 0) {
-      j++;
-      const n = string2llExact(a.buf, a.offset(j), a.length(j));
-      if (n === null) {
-        r.error('ERR Invalid RETRYCOUNT option argument for XCLAIM');
-        return;
-      }
-      retryCount = Number(n);
+      if (option === 'idle') deliveryTime = now - Number(n);
+      else if (option === 'time') deliveryTime = Number(n);
+      else retryCount = Number(n);
     } else if (a.is(j, 'lastid') && more > 0) {
       j++;
       if (!strictIdOrReply(ctx, j, lastId)) return;
