@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+/**
+ * The server's JavaScript cost per command, without the kernel: the commands redis-benchmark sends
+ * are fed to an in-process server (--threads 0) through the same entry point a socket read uses
+ * (parse, dispatch, execute, reply, flush), on a connection whose socket is a stub that only
+ * counts the bytes written. So this measures what Tessera itself spends per command, the part a
+ * change to the data path can move, free of the loopback TCP cost and of the machine's noise.
+ *
+ *   npx tsc -p tsconfig.json && node bench/exec-path.mjs [--tests set,get,...] [--pipeline 16]
+ *        [--rounds 5] [--ms 300] [--keys 100000]
+ *
+ * Each test runs batches of `--pipeline` commands (one batch per simulated read) for `--ms` of CPU
+ * time per round; the figure is CPU time per command (process.cpuUsage, user + system), best of
+ * `--rounds`, after a warm-up round. Keys and members follow redis-benchmark's `-r --keys`
+ * (`key:000000012345`, `element:000000012345`), lists/sets/zsets are refilled before the tests
+ * that empty them.
+ */
+import { performance } from 'node:perf_hooks';
+import { Config } from '../dist/config/config.js';
+import { Server } from '../dist/server/server.js';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at >= 0 && at + 1 < args.length ? args[at + 1] : fallback;
+};
+const PIPELINE = Number(option('--pipeline', '16'));
+const ROUNDS = Number(option('--rounds', '5'));
+const MS = Number(option('--ms', '300'));
+const KEYS = Number(option('--keys', '100000'));
+const VALUE = 'xxx';
+
+const pad = (n) => String(n).padStart(12, '0');
+const resp = (...parts) => `*${parts.length}\r\n${parts.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('')}`;
+let seed = 12345;
+const rand = () => {
+  seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+  return seed % KEYS;
+};
+
+/** redis-benchmark's tests: a command builder per request. */
+const TESTS = {
+  ping_inline: () => 'PING\r\n',
+  ping_mbulk: () => resp('PING'),
+  set: () => resp('SET', `key:${pad(rand())}`, VALUE),
+  get: () => resp('GET', `key:${pad(rand())}`),
+  incr: () => resp('INCR', `counter:${pad(rand())}`),
+  lpush: () => resp('LPUSH', 'mylist', VALUE),
+  rpush: () => resp('RPUSH', 'mylist', VALUE),
+  lpop: () => resp('LPOP', 'mylist'),
+  rpop: () => resp('RPOP', 'mylist'),
+  sadd: () => resp('SADD', 'myset', `element:${pad(rand())}`),
+  hset: () => resp('HSET', 'myhash', `element:${pad(rand())}`, VALUE),
+  spop: () => resp('SPOP', 'myset'),
+  zadd: () => resp('ZADD', 'myzset', String(rand()), `element:${pad(rand())}`),
+  zpopmin: () => resp('ZPOPMIN', 'myzset'),
+  lrange_100: () => resp('LRANGE', 'mylist', '0', '99'),
+  lrange_600: () => resp('LRANGE', 'mylist', '0', '599'),
+  mset: () => resp('MSET', ...Array.from({ length: 10 }, () => [`key:${pad(rand())}`, VALUE]).flat()),
+};
+
+/** A socket stand-in: takes every write at once, as an idle loopback socket does. */
+function stubSocket() {
+  return {
+    bytes: 0,
+    writableLength: 0,
+    remoteAddress: '127.0.0.1',
+    remotePort: 40000,
+    localAddress: '127.0.0.1',
+    localPort: 6379,
+    remoteFamily: 'IPv4',
+    write(chunk) {
+      this.bytes += chunk.length;
+      return true;
+    },
+    setNoDelay() {},
+    setKeepAlive() {},
+    on() {},
+    end() {},
+    destroy() {},
+  };
+}
+
+function cpuMs() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+const config = new Config();
+config.setFromText('threads', '0', true);
+config.setFromText('port', '0', true);
+const server = new Server(config);
+const socket = stubSocket();
+const client = server.accept(socket, false);
+const feed = (buf) => server.onData(client, buf, buf.length);
+
+/** Batches prepared in advance so building them is not measured. */
+function batches(test, count) {
+  const out = [];
+  for (let b = 0; b < count; b++) {
+    let s = '';
+    for (let i = 0; i < PIPELINE; i++) s += TESTS[test]();
+    out.push(Buffer.from(s, 'latin1'));
+  }
+  return out;
+}
+
+function prepare(test) {
+  // Lists, sets and zsets stay non-empty for the popping tests, and LRANGE has 600 items to read.
+  if (['lpop', 'rpop', 'lrange_100', 'lrange_600'].includes(test)) {
+    for (let k = 0; k < 200; k++) feed(Buffer.from(Array.from({ length: 100 }, () => resp('LPUSH', 'mylist', VALUE)).join(''), 'latin1'));
+  }
+  if (test === 'spop') {
+    for (let k = 0; k < 200; k++) feed(Buffer.from(Array.from({ length: 100 }, () => resp('SADD', 'myset', `element:${pad(rand())}`)).join(''), 'latin1'));
+  }
+  if (test === 'zpopmin') {
+    for (let k = 0; k < 200; k++) feed(Buffer.from(Array.from({ length: 100 }, () => resp('ZADD', 'myzset', String(rand()), `element:${pad(rand())}`)).join(''), 'latin1'));
+  }
+}
+
+function round(test, work) {
+  prepare(test);
+  let i = 0;
+  let commands = 0;
+  const t0 = cpuMs();
+  let t = t0;
+  while (t - t0 < MS) {
+    for (let k = 0; k < 64; k++) {
+      feed(work[i]);
+      i = (i + 1) % work.length;
+    }
+    commands += 64 * PIPELINE;
+    t = cpuMs();
+  }
+  return ((t - t0) * 1000) / commands;
+}
+
+const chosen = option('--tests', Object.keys(TESTS).join(',')).split(',');
+const wall = performance.now();
+console.log(`exec-path: us of CPU per command, in-process --threads 0, pipeline ${PIPELINE}, best of ${ROUNDS} x ${MS} ms`);
+for (const test of chosen) {
+  if (!(test in TESTS)) throw new Error(`unknown test ${test}`);
+  const work = batches(test, 512);
+  round(test, work);
+  const results = [];
+  for (let r = 0; r < ROUNDS; r++) results.push(round(test, work));
+  results.sort((a, b) => a - b);
+  console.log(`${test.padEnd(12)} ${results[0].toFixed(3).padStart(8)} us   (median ${results[results.length >> 1].toFixed(3)})`);
+}
+console.log(`(${((performance.now() - wall) / 1000).toFixed(1)} s, ${socket.bytes} reply bytes)`);
+await server.close();
