@@ -38,7 +38,7 @@ import {
   qlReplace,
   qlSeek,
 } from '../storage/quicklist.js';
-import { copyEntry, entryScratch, forEachElement, listDebugText, listMemoryUsage } from '../storage/list-value.js';
+import { bulkEntry, copyEntry, entryScratch, forEachElement, listDebugText, listMemoryUsage, replyEntries } from '../storage/list-value.js';
 import { INDEX_OUT_OF_RANGE, NOT_INTEGER, NOT_POSITIVE_LONG, NO_SUCH_KEY, SYNTAX, WRONGTYPE, WRONG_ARITY } from '../protocol/errors.js';
 import { integerArgOrReply, string2ll, string2llExact } from '../protocol/number-parse.js';
 
@@ -58,10 +58,7 @@ const entry = new ListpackEntry();
 
 /** Replies the element under the cursor as a bulk string. Hot path. */
 function replyElement(ctx: ExecContext, ks: ShardKeyspace): void {
-  const a = ks.arena;
-  qlRead(a, cur, entry);
-  if (entry.isInt) ctx.reply.bulkInteger(entry.value);
-  else ctx.reply.bulk(a.u8, entry.start, entry.start + entry.length);
+  bulkEntry(ctx.reply, ks.arena, cur);
 }
 
 /**
@@ -299,10 +296,7 @@ function lrange(ctx: ExecContext): void {
   const n = end - start + 1;
   ctx.reply.arrayLen(n);
   qlSeek(ks.arena, root, start, cur);
-  for (let k = 0; k < n; k++) {
-    replyElement(ctx, ks);
-    qlNext(ks.arena, cur);
-  }
+  replyEntries(ctx.reply, ks.arena, cur, n);
 }
 
 function ltrim(ctx: ExecContext): void {
