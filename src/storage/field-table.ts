@@ -258,8 +258,8 @@ export function ftInsertValue(
   u32[ew + E_FLEN] = klen;
   u32[ew + E_VLEN] = vlen;
   const u8 = a.u8;
-  u8.set(kbuf.subarray(koff, koff + klen), e + E_FIELD);
-  if (vlen > 0) u8.set(vbuf.subarray(voff, voff + vlen), e + E_FIELD + klen);
+  copyIn(u8, e + E_FIELD, kbuf, koff, klen);
+  if (vlen > 0) copyIn(u8, e + E_FIELD + klen, vbuf, voff, vlen);
   rehashStep(a, t);
   expandIfNeeded(a, t);
   linkEntry(a, t, e);
@@ -271,17 +271,26 @@ export function ftSetValue(a: ShardArena, t: number, e: number, buf: Uint8Array,
   const need = 16 + flen + len;
   if (need <= a.usableSize(e)) {
     a.u32[(e >>> 2) + E_VLEN] = len;
-    a.u8.set(buf.subarray(off, off + len), e + 16 + flen);
+    copyIn(a.u8, e + 16 + flen, buf, off, len);
     return e;
   }
   const n = a.alloc(need);
   const u8 = a.u8;
   moveBytes(u8, n, e, 16 + flen);
-  u8.set(buf.subarray(off, off + len), n + 16 + flen);
+  copyIn(u8, n + 16 + flen, buf, off, len);
   a.u32[(n >>> 2) + E_VLEN] = len;
   replaceInChain(a, t, e, n);
   a.free(e);
   return n;
+}
+
+/**
+ * Copies bytes in: a loop for short ones (no subarray object per call, which on a Buffer argument
+ * costs more than the copy), `set` beyond. The source may be arena bytes of another block.
+ */
+function copyIn(u8: Uint8Array, to: number, buf: Uint8Array, off: number, len: number): void {
+  if (len <= 64) for (let i = 0; i < len; i++) u8[to + i] = buf[off + i];
+  else u8.set(buf.subarray(off, off + len), to);
 }
 
 export function ftScore(a: ShardArena, e: number): number {

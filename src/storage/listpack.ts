@@ -394,8 +394,10 @@ function openGap(a: ShardArena, lp: number, pos: number, newBytes: number, oldBy
   const end = readU32(a.u8, lp + H_TOTAL);
   const nextEnd = end + newBytes - oldBytes;
   if (nextEnd > a.usableSize(lp)) {
-    // Grow with headroom (~25%) so appends in a loop stay amortised O(1) in copies.
-    lp = a.realloc(lp, nextEnd + (nextEnd >>> 2), end);
+    // Exactly what is needed, as Redis's lpInsert: the arena's size classes (four per doubling)
+    // already make a move at most every ~19% of growth, so appends stay amortised O(1) in copies,
+    // and a listpack built one entry at a time ends in the smallest class that holds it.
+    lp = a.realloc(lp, nextEnd, end);
   }
   const u8 = a.u8;
   if (newBytes !== oldBytes) moveBytes(u8, lp + pos + newBytes, lp + pos + oldBytes, end - pos - oldBytes);
@@ -483,7 +485,8 @@ function writeString(u8: Uint8Array, p: number, buf: Uint8Array, off: number, le
     writeU32(u8, p + 1, len);
     q = p + 5;
   }
-  u8.set(buf.subarray(off, off + len), q);
+  if (len <= 64) for (let i = 0; i < len; i++) u8[q + i] = buf[off + i];
+  else u8.set(buf.subarray(off, off + len), q);
   writeBacklen(u8, p + size, size);
 }
 

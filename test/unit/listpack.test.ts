@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { ShardArena } from '../../src/storage/arena.js';
+import { ShardArena, CLASS_SIZE, classOf } from '../../src/storage/arena.js';
 import {
   ListpackEntry,
   lpAppend,
@@ -126,6 +126,21 @@ describe('listpack', () => {
     const other = ShardArena.create();
     expect(contents(other, lpClone(a, lp, other))).toEqual(model);
     lpFree(a, copy);
+  });
+
+  it('grows to the smallest size class that holds it when built one entry at a time', () => {
+    // As Redis's lpInsert reallocates to the exact size: no headroom left in a finished listpack.
+    const a = ShardArena.create();
+    for (const [count, item] of [[100, 'member:00042'], [20, 'v:000123:7xxxxxx'], [300, 'x'.repeat(70)]] as const) {
+      let lp = lpNew(a);
+      for (let i = 0; i < count; i++) {
+        lp = lpAppend(a, lp, b(item), 0, item.length);
+        lp = lpAppendInt(a, lp, i * 7 + 1000);
+      }
+      expect(lpCount(a, lp)).toBe(2 * count);
+      expect(a.usableSize(lp) + 4).toBe(CLASS_SIZE[classOf(lpBytes(a, lp) + 4)]);
+      lpFree(a, lp);
+    }
   });
 
   it('finds byte strings, skipping values in field/value listpacks', () => {

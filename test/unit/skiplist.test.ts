@@ -135,6 +135,38 @@ describe('skiplist', () => {
     skiplistFree(a, sl);
   });
 
+  it('reads exact scores across arena growth and with two arenas used in turn', () => {
+    // Scores are read through a DataView cached per arena view: growth and switching must refresh it.
+    const arenas = [ShardArena.create(1 << 16), ShardArena.create(1 << 16)];
+    const lists = arenas.map((a) => skiplistCreate(a));
+    const models: Item[][] = [[], []];
+    const rand = rng(7);
+    for (let i = 0; i < 6000; i++) {
+      const k = i & 1;
+      const score = (rand() - 0.5) * 1e6 + rand() / 3;
+      const name = Buffer.from(`member:${i}:${'x'.repeat(i % 40)}`);
+      skiplistInsert(arenas[k], lists[k], score, name, 0, name.length);
+      models[k].push({ score, member: name });
+    }
+    expect(arenas[0].capacity).toBeGreaterThan(1 << 16);
+    for (let k = 0; k < 2; k++) {
+      models[k].sort(cmp);
+      check(arenas[k], lists[k], models[k]);
+    }
+    // Moving every element keeps spans and links right (the node is relinked, not reallocated).
+    for (let k = 0; k < 2; k++) {
+      const a = arenas[k];
+      for (const it of models[k]) {
+        const next = -it.score + 0.25;
+        const node = skiplistUpdateScore(a, lists[k], it.score, it.member, 0, it.member.length, next);
+        expect(nodeScore(a, node)).toBe(next);
+        it.score = next;
+      }
+      models[k].sort(cmp);
+      check(a, lists[k], models[k]);
+    }
+  });
+
   it('finds the first and last node of score ranges', () => {
     const a = ShardArena.create();
     const sl = skiplistCreate(a);
