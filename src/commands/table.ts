@@ -13,12 +13,31 @@ export class CommandTable {
   /** Top-level commands only, in table order. */
   readonly commands: CommandSpec[] = [];
   private readonly byName = new Map<string, CommandSpec>();
+  /**
+   * The top-level names again, as an open-addressed table over their bytes, so dispatch finds a
+   * command without building a string: slot -> spec, and the lowercase name bytes to compare.
+   */
+  private readonly slotSpecs: Array<CommandSpec | undefined>;
+  private readonly slotNames: Uint8Array[];
+  private readonly mask: number;
 
   constructor(defs: CommandDef[] = ALL_COMMANDS) {
     for (const def of defs) {
       const spec = this.add(def, undefined);
       this.commands.push(spec);
       this.byName.set(spec.name, spec);
+    }
+    let size = 16;
+    while (size < this.commands.length * 4) size *= 2;
+    this.mask = size - 1;
+    this.slotSpecs = new Array<CommandSpec | undefined>(size).fill(undefined);
+    this.slotNames = new Array<Uint8Array>(size).fill(EMPTY_NAME);
+    for (const spec of this.commands) {
+      const name = Buffer.from(spec.name, 'latin1');
+      let slot = nameHash(name, 0, name.length) & this.mask;
+      while (this.slotSpecs[slot] !== undefined) slot = (slot + 1) & this.mask;
+      this.slotSpecs[slot] = spec;
+      this.slotNames[slot] = name;
     }
   }
 
@@ -39,7 +58,21 @@ export class CommandTable {
 
   /** The top-level command named by argument 0, or undefined. */
   lookup(args: Args): CommandSpec | undefined {
-    return this.byName.get(lowerName(args, 0));
+    const b = args.buf;
+    const o = args.offset(0);
+    const n = args.length(0);
+    let slot = nameHash(b, o, n) & this.mask;
+    for (;;) {
+      const spec = this.slotSpecs[slot];
+      if (spec === undefined) return undefined;
+      const name = this.slotNames[slot];
+      if (name.length === n) {
+        let k = 0;
+        while (k < n && lowerAscii(b[o + k]) === name[k]) k++;
+        if (k === n) return spec;
+      }
+      slot = (slot + 1) & this.mask;
+    }
   }
 
   /** A top-level command or 'parent|sub' by name. */
@@ -63,6 +96,22 @@ export class CommandTable {
   arityOk(spec: CommandSpec, argc: number): boolean {
     return spec.arity >= 0 ? argc === spec.arity : argc >= -spec.arity;
   }
+}
+
+const EMPTY_NAME = new Uint8Array(0);
+
+/** FNV-1a over the name's bytes with ASCII letters folded to lowercase. */
+function nameHash(b: Uint8Array, o: number, n: number): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < n; k++) {
+    h = Math.imul(h ^ lowerAscii(b[o + k]), 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** ASCII letters folded to lowercase, as strcasecmp in the C locale; other bytes unchanged. */
+function lowerAscii(c: number): number {
+  return c >= 65 && c <= 90 ? c | 0x20 : c;
 }
 
 /** Lowercased argument as a string; ASCII names are built without an intermediate buffer. */

@@ -45,6 +45,7 @@ import { ownedCopy } from '../protocol/args.js';
 import type { MainHandler } from '../commands/handler.js';
 import { pausesOf } from './pause-monitor.js';
 import { loadNative } from '../native/loader.js';
+import { beginBatch, endBatch as endClockBatch, endCommand, nowMs, resumeChain, startCommand, suspendChain, wallMs } from '../shard/clock.js';
 
 export { TESSERA_VERSION, REDIS_VERSION };
 
@@ -152,6 +153,10 @@ export class Server implements ReplySink {
   private readonly isWrite: Uint8Array;
   private readonly isBlocking: Uint8Array;
   private readonly isReadonly: Uint8Array;
+  private readonly isProtected: Uint8Array;
+  /** client-query-buffer-limit and proto-max-bulk-len, read per socket read (kept by applySettings). */
+  private queryBufferLimit = 0;
+  private protoMaxBulkLen = 0;
   private readonly touched = new Set<Client>();
   private readonly stalled = new Set<Client>();
   private readonly expiry: ActiveExpiry | null;
@@ -181,6 +186,7 @@ export class Server implements ReplySink {
     this.isWrite = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('write') ? 1 : 0));
     this.isBlocking = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('blocking') ? 1 : 0));
     this.isReadonly = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('readonly') ? 1 : 0));
+    this.isProtected = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('protected') ? 1 : 0));
     const shardCount = config.int('shards');
     const databases = config.int('databases');
     const seed = (Math.random() * 0x100000000) >>> 0;
@@ -391,16 +397,20 @@ export class Server implements ReplySink {
 
   /** `n` bytes read into `chunk` (from 0). */
   private onData(client: Client, chunk: Buffer, n: number): void {
-    if (!this.appendInput(client, chunk, n)) return;
+    const now = wallMs(beginBatch());
+    if (!this.appendInput(client, chunk, n, now)) {
+      endClockBatch();
+      return;
+    }
     this.processInput(client);
     this.endBatch();
   }
 
   /** Appends `n` bytes of `chunk` to the client's input; true when its commands can be parsed now. */
-  private appendInput(client: Client, chunk: Buffer, n: number): boolean {
+  private appendInput(client: Client, chunk: Buffer, n: number, now: number): boolean {
     if (client.closed) return false;
     this.stats.netInputBytes += n;
-    client.lastInteraction = Date.now();
+    client.lastInteraction = now;
     if (client.inputStart === client.inputEnd) {
       client.input = chunk;
       client.inputStart = 0;
@@ -419,8 +429,7 @@ export class Server implements ReplySink {
       }
       client.inputEnd += n;
     }
-    const limit = this.config.int('client-query-buffer-limit');
-    if (client.inputEnd - client.inputStart > limit) {
+    if (client.inputEnd - client.inputStart > this.queryBufferLimit) {
       this.log.warning(`Closing client that reached max query buffer length: id=${client.id} addr=${client.addr}`);
       this.dropClient(client);
       return false;
@@ -460,7 +469,7 @@ export class Server implements ReplySink {
             this.dropClient(client);
             break;
           }
-          if (this.appendInput(client, buf, n)) this.processInput(client);
+          if (this.appendInput(client, buf, n, nowMs())) this.processInput(client);
           keepOwnInput(client, buf);
           if (n < buf.length) break;
         }
@@ -520,7 +529,7 @@ export class Server implements ReplySink {
 
   /** Parses and runs every complete command of the client's input. */
   processInput(client: Client): void {
-    const maxBulk = this.config.int('proto-max-bulk-len');
+    const maxBulk = this.protoMaxBulkLen;
     while (!client.closed && !client.closeAfterReply && client.inputStart < client.inputEnd) {
       if (this.isPaused(client)) {
         this.stall(client);
@@ -678,7 +687,7 @@ export class Server implements ReplySink {
       this.rejectInline(client, unknownCommand(args.text(0), collectArgs(args)), null);
       return true;
     }
-    if (target.flags.includes('protected') && !this.protectedAllowed(client)) {
+    if (this.isProtected[target.id] === 1 && !this.protectedAllowed(client)) {
       this.rejectInline(client, PROTECTED_COMMAND(target.name.split('|')[0].toUpperCase()), target);
       return true;
     }
@@ -740,14 +749,15 @@ export class Server implements ReplySink {
     ctx.client = client;
     ctx.args.reset(this.args.buf, this.args.words, this.args.base, this.args.argc);
     ctx.db = client.db;
-    ctx.now = Date.now();
+    const start = startCommand();
+    ctx.now = wallMs(start);
     ctx.spec = spec;
     const reply = this.scratch;
     reply.clear();
     reply.resp = client.resp;
     ctx.reply = reply;
     ctx.events.clear();
-    const start = performance.now();
+    const chained = suspendChain();
     try {
       run(ctx, client, this);
     } catch (err) {
@@ -755,7 +765,8 @@ export class Server implements ReplySink {
       reply.error(`ERR internal error: ${(err as Error).message}`);
       this.log.warning(`command ${spec.name} failed: ${(err as Error).stack}`);
     }
-    const usec = Math.round((performance.now() - start) * 1000);
+    const usec = Math.round((endCommand() - start) * 1000);
+    resumeChain(chained);
     const merged = ctx.events.pos > 0 ? this.publishWithSelf(ctx, client, 0) : null;
     this.mainStats.record(spec.id, usec);
     this.afterCommand(client, spec, ctx.args, usec);
@@ -1422,6 +1433,7 @@ export class Server implements ReplySink {
 
   /** End of a batch: collect quick replies, write each touched client's output once, then sleep on the rings. */
   endBatch(): void {
+    endClockBatch();
     const pool = this.workers;
     if (pool) pool.spin(0.03);
     if (this.tracker.prefixTable.size > 0) this.tracker.broadcast(this);
@@ -1504,6 +1516,8 @@ export class Server implements ReplySink {
   private applySettings(): void {
     const s = this.settings;
     const c = this.config;
+    this.queryBufferLimit = c.int('client-query-buffer-limit');
+    this.protoMaxBulkLen = c.int('proto-max-bulk-len');
     if (s.get(Setting.Hz) === 0) s.set(Setting.ActiveExpire, 1);
     s.set(Setting.MaxmemoryPolicy, MAXMEMORY_POLICIES.indexOf(c.string('maxmemory-policy') as (typeof MAXMEMORY_POLICIES)[number]));
     s.set(Setting.LfuLogFactor, c.int('lfu-log-factor'));

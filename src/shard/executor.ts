@@ -6,11 +6,12 @@
 import type { ExecContext } from '../commands/context.js';
 import type { ShardHandler } from '../commands/handler.js';
 import type { CommandStats } from './command-stats.js';
+import { endCommand, startCommand, wallMs } from './clock.js';
 
 /** Returns the command's duration in us (also recorded in `stats`). */
 export function execute(ctx: ExecContext, specId: number, run: ShardHandler, stats: CommandStats): number {
-  const start = performance.now();
-  ctx.now = Date.now();
+  const start = startCommand();
+  ctx.now = wallMs(start);
   ctx.dirty = 0;
   ctx.events.clear();
   const mark = ctx.reply.pos;
@@ -26,7 +27,7 @@ export function execute(ctx: ExecContext, specId: number, run: ShardHandler, sta
       console.error('tessera: command failed', e);
     }
   }
-  const usec = Math.round((performance.now() - start) * 1000);
+  const usec = Math.round((endCommand() - start) * 1000);
   if (ctx.blockedRetry) stats.recordTime(specId, usec);
   else stats.record(specId, usec);
   return usec;

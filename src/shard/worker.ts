@@ -14,6 +14,7 @@ import { Reply } from '../protocol/reply.js';
 import { SharedSettings, Setting } from './shared-settings.js';
 import { CommandStats } from './command-stats.js';
 import { execute } from './executor.js';
+import { beginBatch, endBatch } from './clock.js';
 import { shardHandlersByName } from '../commands/registry.js';
 import { ActiveExpiry } from './active-expiry.js';
 import { LazyFreeRunner } from './lazy-free.js';
@@ -163,9 +164,14 @@ function park(holdId: number): void {
 }
 
 function loop(): void {
+  let inBatch = false;
   for (;;) {
     const off = requests.peek();
     if (off < 0) {
+      if (inBatch) {
+        endBatch();
+        inBatch = false;
+      }
       expiry.maybeRun(Date.now());
       // Owned shards are ours here (a hold parks this loop), so queued frees may run.
       if (lazyFree.hasWork()) {
@@ -183,6 +189,8 @@ function loop(): void {
     if (kind === RequestKind.Hold) {
       const holdId = u32[off >>> 2];
       requests.advance();
+      endBatch();
+      inBatch = false;
       park(holdId);
       continue;
     }
@@ -197,11 +205,19 @@ function loop(): void {
       runRequest(big, new Uint32Array(big.buffer, big.byteOffset, big.byteLength >>> 2), 0);
       continue;
     }
+    if (!inBatch) {
+      beginBatch();
+      inBatch = true;
+    }
     runRequest(requests.u8, u32, off);
     requests.advance();
     if (++sinceLazyFree >= LAZY_FREE_EVERY) {
       sinceLazyFree = 0;
-      if (lazyFree.hasWork()) lazyFree.runSlice(LAZY_FREE_BUSY_MS);
+      if (lazyFree.hasWork()) {
+        lazyFree.runSlice(LAZY_FREE_BUSY_MS);
+        endBatch();
+        inBatch = false;
+      }
     }
   }
 }

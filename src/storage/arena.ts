@@ -101,9 +101,14 @@ export class ShardArena {
     this.i32 = new Int32Array(this.sab, 0, n >>> 2);
   }
 
-  /** Rebuilds the views if another thread grew the buffer. Call before touching the arena. */
+  /**
+   * Rebuilds the views if another thread grew the buffer. Call before touching the arena. The
+   * capacity word is read rather than `sab.byteLength`, which on a growable SharedArrayBuffer is a
+   * call into C++ (~1% of a pipelined command); the grower writes it after growing, and a thread
+   * only uses an arena after taking its hold through Atomics, which orders the two.
+   */
   refresh(): void {
-    if (this.u8.length !== this.sab.byteLength) this.views();
+    if (this.u32[H_CAPACITY] !== this.u8.length) this.views();
   }
 
   get capacity(): number {
