@@ -45,6 +45,7 @@ import { ownedCopy } from '../protocol/args.js';
 import type { MainHandler } from '../commands/handler.js';
 import { pausesOf } from './pause-monitor.js';
 import { loadNative } from '../native/loader.js';
+import { TouchedClients } from './touched-clients.js';
 import { beginBatch, endBatch as endClockBatch, endCommand, nowMs, resumeChain, startCommand, suspendChain, wallMs } from '../shard/clock.js';
 
 export { TESSERA_VERSION, REDIS_VERSION };
@@ -157,7 +158,7 @@ export class Server implements ReplySink {
   /** client-query-buffer-limit and proto-max-bulk-len, read per socket read (kept by applySettings). */
   private queryBufferLimit = 0;
   private protoMaxBulkLen = 0;
-  private readonly touched = new Set<Client>();
+  private readonly touched = new TouchedClients();
   private readonly stalled = new Set<Client>();
   private readonly expiry: ActiveExpiry | null;
   /** Inline mode's lazy freeing (workers free their own shards' jobs). */
@@ -1450,17 +1451,20 @@ export class Server implements ReplySink {
    */
   private flushTouched(held: Client | null = null): void {
     const keep = held !== null && this.touched.has(held);
-    for (const client of this.touched) {
-      if (client.closed || client === held) continue;
-      client.output.flush(client.socket);
-      if (client.closeAfterReply && client.inFlight === 0) {
-        client.socket.end();
-        this.dropClientSoon(client);
-      }
-    }
-    this.touched.clear();
+    this.touched.drain(held === null ? this.flushClient : (client) => {
+      if (client !== held) this.flushClient(client);
+    });
     if (keep) this.touched.add(held);
   }
+
+  private readonly flushClient = (client: Client): void => {
+    if (client.closed) return;
+    client.output.flush(client.socket);
+    if (client.closeAfterReply && client.inFlight === 0) {
+      client.socket.end();
+      this.dropClientSoon(client);
+    }
+  };
 
   private readonly onWorkerWake = (): void => {
     if (this.workers!.drain() > 0 || this.touched.size > 0) this.endBatch();

@@ -52,6 +52,9 @@ export const MAXMEMORY_POLICIES = [
   'volatile-ttl',
 ] as const;
 
+const LFU_ALLKEYS = MAXMEMORY_POLICIES.indexOf('allkeys-lfu');
+const LFU_VOLATILE = MAXMEMORY_POLICIES.indexOf('volatile-lfu');
+
 export class SharedSettings {
   readonly sab: SharedArrayBuffer;
   readonly words: Int32Array;
@@ -73,7 +76,9 @@ export class SharedSettings {
     return MAXMEMORY_POLICIES[this.get(Setting.MaxmemoryPolicy)];
   }
 
+  /** An LFU policy is in force (read on every key access: a word compare, no string). */
   get lfu(): boolean {
-    return this.policy.endsWith('-lfu');
+    const p = this.get(Setting.MaxmemoryPolicy);
+    return p === LFU_ALLKEYS || p === LFU_VOLATILE;
   }
 }
