@@ -3,6 +3,7 @@
  * shards) and written to the socket once per batch.
  */
 import type { Socket } from 'node:net';
+import { directIo, type AsyncWriteOwner } from './socket-io.js';
 
 const MIN_CHUNK = 4096;
 /** A connection keeps its output chunk between batches only up to this size (Redis's reply buffer is 16 KiB). */
@@ -10,12 +11,22 @@ const MAX_KEPT = 16 * 1024;
 /** Replies up to this many bytes are copied by a loop (measured: faster than subarray + set below ~64). */
 const SHORT_COPY = 64;
 
-export class OutputBuffer {
+export class OutputBuffer implements AsyncWriteOwner {
   private chunk: Buffer | null = null;
   private used = 0;
-  /** Bytes handed to the socket and not yet flushed by the kernel (for CLIENT LIST omem). */
+  /** Bytes handed to libuv that it has not finished writing (direct writes only). */
+  private queued = 0;
+  /** A direct write failed: the connection is broken (its close event follows). */
+  writeFailed = false;
+
+  /** Bytes gathered and not yet handed to the socket (for CLIENT LIST omem). */
   get pendingBytes(): number {
     return this.used;
+  }
+
+  /** Bytes written to the socket that the kernel has not taken yet, on either write path. */
+  queuedBytes(socket: Socket): number {
+    return this.queued + socket.writableLength;
   }
 
   append(src: Uint8Array, start: number, end: number): void {
@@ -42,14 +53,37 @@ export class OutputBuffer {
    * Writes what was gathered. When the kernel took every byte at once (the usual case: libuv tries the
    * write synchronously and the socket had nothing queued), the chunk is ours again and is reused for
    * the next batch; otherwise the socket keeps it until written and the next batch starts a new one.
+   * Returns false when the write failed (the caller drops the connection).
    */
-  flush(socket: Socket): void {
-    if (this.used === 0 || this.chunk === null) return;
+  flush(socket: Socket): boolean {
+    if (this.used === 0 || this.chunk === null) return true;
     const chunk = this.chunk;
-    const queued = socket.writableLength;
-    socket.write(chunk.subarray(0, this.used));
+    const data = chunk.subarray(0, this.used);
     this.used = 0;
+    const direct = directIo === null ? -1 : directIo.write(socket, data, this);
+    if (direct === 0) {
+      if (chunk.length > MAX_KEPT) this.chunk = null;
+      return true;
+    }
+    if (direct === 1) {
+      this.queued += data.length;
+      this.chunk = null;
+      return true;
+    }
+    if (direct === -2) {
+      this.writeFailed = true;
+      this.chunk = null;
+      return false;
+    }
+    const queued = socket.writableLength;
+    socket.write(data);
     if (queued !== 0 || socket.writableLength !== 0 || chunk.length > MAX_KEPT) this.chunk = null;
+    return true;
+  }
+
+  writeDone(bytes: number, status: number): void {
+    this.queued -= bytes;
+    if (status < 0) this.writeFailed = true;
   }
 
   discard(): void {

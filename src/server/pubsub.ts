@@ -197,7 +197,7 @@ export class PubSubRegistry {
   private overLimit(server: Server, client: Client): boolean {
     const limit = this.outputLimit(server);
     if (limit.hard === 0 && limit.soft === 0) return false;
-    let used = client.output.pendingBytes + client.socket.writableLength;
+    let used = client.output.pendingBytes + client.output.queuedBytes(client.socket);
     for (let i = client.queueHead; i < client.queue.length; i++) {
       const slot = client.queue[i];
       if (slot instanceof Uint8Array) used += slot.length;

@@ -46,6 +46,7 @@ import type { MainHandler } from '../commands/handler.js';
 import { pausesOf } from './pause-monitor.js';
 import { loadNative } from '../native/loader.js';
 import { TouchedClients } from './touched-clients.js';
+import { directIo } from './socket-io.js';
 import { beginBatch, endBatch as endClockBatch, endCommand, nowMs, resumeChain, startCommand, suspendChain, wallMs } from '../shard/clock.js';
 
 export { TESSERA_VERSION, REDIS_VERSION };
@@ -308,6 +309,10 @@ export class Server implements ReplySink {
         onread: { buffer: this.readBuf, callback: (n: number): boolean => { if (client !== null) this.onRead(client, n); return true; } },
       } as net.SocketConstructorOpts);
       client = this.accept(socket, false);
+      if (client !== null && directIo !== null) {
+        const c = client;
+        directIo.hookReads(clientHandle, (n: number): void => this.onRead(c, n));
+      }
     };
   }
 
@@ -1459,7 +1464,10 @@ export class Server implements ReplySink {
 
   private readonly flushClient = (client: Client): void => {
     if (client.closed) return;
-    client.output.flush(client.socket);
+    if (!client.output.flush(client.socket)) {
+      this.dropClient(client);
+      return;
+    }
     if (client.closeAfterReply && client.inFlight === 0) {
       client.socket.end();
       this.dropClientSoon(client);
