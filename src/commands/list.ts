@@ -124,11 +124,17 @@ function popRangeReply(ctx: ExecContext, ks: ShardKeyspace, e: number, head: boo
   const root = ks.valueWord(e);
   const n = Math.min(count, qlCount(a, root));
   ctx.reply.arrayLen(n);
-  for (let k = 0; k < n; k++) {
-    if (head) qlFirst(a, root, cur);
-    else qlLast(a, root, cur);
-    replyElement(ctx, ks);
-    qlDelete(a, root, cur, head);
+  if (head) {
+    // Reply the first n in one walk, then delete them by whole nodes (one move per node, not per element).
+    qlFirst(a, root, cur);
+    replyEntries(ctx.reply, a, cur, n);
+    qlDeleteRange(a, root, 0, n);
+  } else {
+    for (let k = 0; k < n; k++) {
+      qlLast(a, root, cur);
+      replyElement(ctx, ks);
+      qlDelete(a, root, cur, false);
+    }
   }
   ctx.dirty += n;
   ctx.notifyEntry(NotifyClass.List, head ? KeyEvent.Lpop : KeyEvent.Rpop, ks, e);
