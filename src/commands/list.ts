@@ -27,6 +27,7 @@ import {
   qlCount,
   qlDelete,
   qlDeleteRange,
+  qlFindForward,
   qlFirst,
   qlInsert,
   qlLast,
@@ -64,7 +65,8 @@ function replyElement(ctx: ExecContext, ks: ShardKeyspace): void {
 /**
  * Whether the element under the cursor equals argument bytes whose integer reading (`asInt`, NaN when
  * they are not a canonical integer) was computed once by the caller: integer elements compare by
- * value, string elements byte by byte. Hot path (LREM, LPOS, LINSERT scans).
+ * value, string elements byte by byte. Hot path (LPOS and backward LREM scans; forward scans use
+ * qlFindForward).
  */
 function elementEquals(ks: ShardKeyspace, buf: Uint8Array, off: number, len: number, asInt: number): boolean {
   const a = ks.arena;
@@ -368,14 +370,24 @@ function lrem(ctx: ExecContext): void {
   const len = a.length(3);
   const asInt = lpValidInt(a.buf, off, len);
   let removed = 0;
-  let more = forward ? qlFirst(arena, root, cur) : qlLast(arena, root, cur);
-  while (more) {
-    if (elementEquals(ks, a.buf, off, len, asInt)) {
-      more = qlDelete(arena, root, cur, forward);
+  if (forward) {
+    let more = qlFirst(arena, root, cur) && qlFindForward(arena, cur, a.buf, off, len);
+    while (more) {
+      more = qlDelete(arena, root, cur, true);
       removed++;
       if (toRemove !== 0 && removed === toRemove) break;
-    } else {
-      more = forward ? qlNext(arena, cur) : qlPrev(arena, cur);
+      more = more && qlFindForward(arena, cur, a.buf, off, len);
+    }
+  } else {
+    let more = qlLast(arena, root, cur);
+    while (more) {
+      if (elementEquals(ks, a.buf, off, len, asInt)) {
+        more = qlDelete(arena, root, cur, false);
+        removed++;
+        if (toRemove !== 0 && removed === toRemove) break;
+      } else {
+        more = qlPrev(arena, cur);
+      }
     }
   }
   if (removed > 0) {
@@ -409,17 +421,14 @@ function linsert(ctx: ExecContext): void {
   const root = ks.valueWord(e);
   const pivotOff = a.offset(3);
   const pivotLen = a.length(3);
-  const asInt = lpValidInt(a.buf, pivotOff, pivotLen);
-  for (let more = qlFirst(arena, root, cur); more; more = qlNext(arena, cur)) {
-    if (elementEquals(ks, a.buf, pivotOff, pivotLen, asInt)) {
-      qlInsert(arena, root, cur, after, a.buf, a.offset(4), a.length(4));
-      ctx.dirty++;
-      ctx.notify(NotifyClass.List, KeyEvent.Linsert, 1);
-      ctx.reply.integer(qlCount(arena, root));
-      return;
-    }
+  if (!qlFirst(arena, root, cur) || !qlFindForward(arena, cur, a.buf, pivotOff, pivotLen)) {
+    ctx.reply.integer(-1);
+    return;
   }
-  ctx.reply.integer(-1);
+  qlInsert(arena, root, cur, after, a.buf, a.offset(4), a.length(4));
+  ctx.dirty++;
+  ctx.notify(NotifyClass.List, KeyEvent.Linsert, 1);
+  ctx.reply.integer(qlCount(arena, root));
 }
 
 function lpos(ctx: ExecContext): void {

@@ -34,6 +34,7 @@ import {
   lpDelete,
   lpDeleteRange,
   lpEntryEquals,
+  lpFind,
   lpFirst,
   lpFree,
   lpInsert,
@@ -442,6 +443,30 @@ export function qlRead(a: ShardArena, cur: QuicklistCursor, out: ListpackEntry):
 /** Whether the entry under the cursor equals the byte string (integers compare as their text). */
 export function qlEquals(a: ShardArena, cur: QuicklistCursor, buf: Uint8Array, off: number, len: number): boolean {
   return lpEntryEquals(a, word(a, cur.node, N_LP), cur.pos, buf, off, len);
+}
+
+/**
+ * Moves `cur` to the first entry at or after it equal to the byte string (integers compare as their
+ * text, as qlEquals); false (cursor cleared) when there is none. Scans each node with lpFind, which
+ * classifies the bytes once. Hot path (LREM, LINSERT).
+ */
+export function qlFindForward(a: ShardArena, cur: QuicklistCursor, buf: Uint8Array, off: number, len: number): boolean {
+  const u32 = a.u32;
+  let node = cur.node;
+  let pos = cur.pos;
+  while (node !== 0) {
+    const found = lpFind(a, u32[(node >>> 2) + N_LP], pos, buf, off, len, 0);
+    if (found !== 0) {
+      cur.node = node;
+      cur.pos = found;
+      return true;
+    }
+    node = u32[(node >>> 2) + N_NEXT];
+    pos = LP_HEADER;
+  }
+  cur.node = 0;
+  cur.pos = 0;
+  return false;
 }
 
 // ------------------------------------------------------------------ changes at a cursor

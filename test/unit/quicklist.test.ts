@@ -8,6 +8,7 @@ import {
   qlDelete,
   qlDeleteRange,
   qlEquals,
+  qlFindForward,
   qlFirst,
   qlFree,
   qlInsert,
@@ -300,5 +301,42 @@ describe('quicklist', () => {
     qlDelete(a, ql, cur, false);
     qlPush(a, ql, true, entryScratch(), 0, n);
     expect(contents(a, ql)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('finds the next equal element forward across nodes, integers by their text', () => {
+    const pool = ['7', '007', '-7', '127', '128', 'x', '', 'yy', '9007199254740993', '-0', '70000', 'z'.repeat(70)];
+    for (let seed = 1; seed <= 5; seed++) {
+      const next = rng(seed);
+      const a = ShardArena.create();
+      const ql = qlNew(a, [1, 2, 5, -1, -2][seed - 1]);
+      const model: string[] = [];
+      for (let i = 0; i < 300; i++) {
+        const s = pool[Math.floor(next() * pool.length)];
+        push(a, ql, false, s);
+        model.push(s);
+      }
+      const cur = new QuicklistCursor();
+      for (let t = 0; t < 200; t++) {
+        const start = Math.floor(next() * model.length);
+        const want = pool[Math.floor(next() * pool.length)];
+        qlSeek(a, ql, start, cur);
+        const b = enc(want);
+        const found = qlFindForward(a, cur, b, 0, b.length);
+        const index = model.indexOf(want, start);
+        expect(found).toBe(index >= 0);
+        if (found) {
+          expect(readAt(a, cur)).toBe(want);
+          // The cursor is on the model's first match: as many elements follow it.
+          let after = 0;
+          const probe = new QuicklistCursor();
+          probe.node = cur.node;
+          probe.pos = cur.pos;
+          while (qlNext(a, probe)) after++;
+          expect(after).toBe(model.length - 1 - index);
+        } else {
+          expect(cur.node).toBe(0);
+        }
+      }
+    }
   });
 });
