@@ -651,3 +651,36 @@ export function skiplistBytes(arena: ShardArena, sl: number, samples = 0): numbe
   const length = u32[(sl >>> 2) + SL_LENGTH];
   return total + (seen === length || seen === 0 ? nodes : Math.round((nodes / seen) * length));
 }
+
+/**
+ * Checks the invariants (for tests): order, spans, backward links, tail and length. Returns '' or a
+ * description of the first violation.
+ */
+export function skiplistVerify(arena: ShardArena, sl: number): string {
+  const u32 = arena.u32;
+  const s = sl >>> 2;
+  const header = u32[s + SL_HEADER];
+  const length = u32[s + SL_LENGTH];
+  const level = u32[s + SL_LEVEL];
+  const rankOf = new Map<number, number>([[header, 0]]);
+  let prev = 0;
+  let rank = 0;
+  for (let x = forward(u32, header, 0); x !== 0; x = forward(u32, x, 0)) {
+    rank++;
+    rankOf.set(x, rank);
+    if (u32[(x + N_BACKWARD) >>> 2] !== prev) return `backward link of rank ${rank}`;
+    if (prev !== 0 && !nodeLess(arena, prev, nodeScore(arena, x), arena.u8, nodeMemberStart(arena, x), nodeMemberLength(arena, x))) return `order at rank ${rank}`;
+    prev = x;
+  }
+  if (rank !== length) return `length ${length}, ${rank} nodes`;
+  if (u32[s + SL_TAIL] !== prev) return 'tail';
+  for (const [x, r] of rankOf) {
+    const levels = x === header ? level : u32[(x + N_LEVEL) >>> 2];
+    for (let i = 0; i < levels; i++) {
+      const f = forward(u32, x, i);
+      const expectSpan = f === 0 ? length - r : (rankOf.get(f) ?? -1) - r;
+      if ((f !== 0 || i < level) && span(u32, x, i) !== expectSpan) return `span at rank ${r} level ${i}`;
+    }
+  }
+  return '';
+}

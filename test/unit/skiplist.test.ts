@@ -24,6 +24,7 @@ import {
   nodeNext,
   nodePrev,
   compareBytes,
+  skiplistVerify,
   type ScoreRange,
   type LexRange,
 } from '../../src/storage/skiplist.js';
@@ -62,6 +63,7 @@ function backwards(a: ShardArena, sl: number): Item[] {
 }
 
 function check(a: ShardArena, sl: number, model: Item[]): void {
+  expect(skiplistVerify(a, sl)).toBe('');
   expect(skiplistLength(a, sl)).toBe(model.length);
   expect(contents(a, sl)).toEqual(model);
   expect(backwards(a, sl)).toEqual(model);
@@ -128,6 +130,7 @@ describe('skiplist', () => {
         expect(nodeScore(a, node)).toBe(score);
         existing.score = score;
       }
+      if (step % 25 === 0) expect(skiplistVerify(a, sl)).toBe('');
       if (step % 500 === 0) check(a, sl, [...model].sort(cmp));
     }
     model.sort(cmp);
@@ -141,7 +144,7 @@ describe('skiplist', () => {
     const lists = arenas.map((a) => skiplistCreate(a));
     const models: Item[][] = [[], []];
     const rand = rng(7);
-    for (let i = 0; i < 6000; i++) {
+    for (let i = 0; i < 3000; i++) {
       const k = i & 1;
       const score = (rand() - 0.5) * 1e6 + rand() / 3;
       const name = Buffer.from(`member:${i}:${'x'.repeat(i % 40)}`);
@@ -152,6 +155,17 @@ describe('skiplist', () => {
     for (let k = 0; k < 2; k++) {
       models[k].sort(cmp);
       check(arenas[k], lists[k], models[k]);
+    }
+    // Nudging every score without changing the order updates in place (and the score copies).
+    for (let k = 0; k < 2; k++) {
+      const a = arenas[k];
+      for (let j = 0; j < models[k].length; j++) {
+        const it = models[k][j];
+        const nudged = it.score + (j + 1 < models[k].length ? (models[k][j + 1].score - it.score) / 2 : 1);
+        skiplistUpdateScore(a, lists[k], it.score, it.member, 0, it.member.length, nudged);
+        it.score = nudged;
+      }
+      check(a, lists[k], models[k]);
     }
     // Moving every element keeps spans and links right (the node is relinked, not reallocated).
     for (let k = 0; k < 2; k++) {
