@@ -144,9 +144,13 @@ function hsetGeneric(ctx: ExecContext, name: string, replyOk: boolean): void {
   let e = lookupWrite(ctx, ks, 1);
   if (e < 0) return;
   if (e === 0) e = createHash(ctx, ks, 1);
-  hashTryConversion(ks, e, a, 2, a.argc - 1, maxValue(ctx));
+  const entries = maxEntries(ctx);
+  const value = maxValue(ctx);
+  hashTryConversion(ks, e, a, 2, a.argc - 1, value);
   let created = 0;
-  for (let j = 2; j < a.argc; j += 2) if (setFromArgs(ctx, ks, e, j, j + 1)) created++;
+  for (let j = 2; j < a.argc; j += 2) {
+    if (hashSet(ks, e, a.buf, a.offset(j), a.length(j), a.buf, a.offset(j + 1), a.length(j + 1), entries, value)) created++;
+  }
   ctx.dirty += (a.argc - 2) / 2;
   if (replyOk) ctx.reply.ok();
   else ctx.reply.integer(created);

@@ -642,20 +642,28 @@ export function zsetDeleteRangeByRank(z: ZSetRef, start: number, end: number): n
     z.root = lpDeleteRange(a, z.root, pos, 2 * (end - start + 1));
     return (before - lpCount(a, z.root)) >>> 1;
   }
-  const ft = ftOf(z);
-  return skiplistDeleteRangeByRank(a, slOf(z), start + 1, end + 1, (n) => dropFromTable(a, ft, n));
+  dropArena = a;
+  dropTable = ftOf(z);
+  return skiplistDeleteRangeByRank(a, slOf(z), start + 1, end + 1, dropFromTable);
 }
 
-function dropFromTable(a: ShardArena, ft: number, node: number): void {
-  const e = ftFind(a, ft, a.u8, nodeMemberStart(a, node), nodeMemberLength(a, node));
-  if (e !== 0) ftDeleteEntry(a, ft, e);
+/** The value whose member index `dropFromTable` updates: set just before a range delete (no closure per call). */
+let dropArena: ShardArena | null = null;
+let dropTable = 0;
+
+/** Removes a skiplist node's member from the member index of the value being range-deleted. */
+function dropFromTable(node: number): void {
+  const a = dropArena as ShardArena;
+  const e = ftFind(a, dropTable, a.u8, nodeMemberStart(a, node), nodeMemberLength(a, node));
+  if (e !== 0) ftDeleteEntry(a, dropTable, e);
 }
 
 export function zsetDeleteRangeByScore(z: ZSetRef, r: ScoreRange): number {
   const a = z.arena;
   if (z.enc !== Encoding.ListPack) {
-    const ft = ftOf(z);
-    return skiplistDeleteRangeByScore(a, slOf(z), r, (n) => dropFromTable(a, ft, n));
+    dropArena = a;
+    dropTable = ftOf(z);
+    return skiplistDeleteRangeByScore(a, slOf(z), r, dropFromTable);
   }
   const first = zsetFirstInScoreRange(z, r);
   if (first === 0) return 0;
@@ -668,8 +676,9 @@ export function zsetDeleteRangeByScore(z: ZSetRef, r: ScoreRange): number {
 export function zsetDeleteRangeByLex(z: ZSetRef, r: LexRange): number {
   const a = z.arena;
   if (z.enc !== Encoding.ListPack) {
-    const ft = ftOf(z);
-    return skiplistDeleteRangeByLex(a, slOf(z), r, (n) => dropFromTable(a, ft, n));
+    dropArena = a;
+    dropTable = ftOf(z);
+    return skiplistDeleteRangeByLex(a, slOf(z), r, dropFromTable);
   }
   const first = zsetFirstInLexRange(z, r);
   if (first === 0) return 0;
