@@ -64,8 +64,9 @@ export class SharedSettings {
     this.words = new Int32Array(this.sab);
   }
 
+  /** A plain read: the main thread's Atomics.store reaches other threads by the next command at the latest. */
   get(s: Setting): number {
-    return Atomics.load(this.words, s);
+    return this.words[s];
   }
 
   set(s: Setting, v: number): void {

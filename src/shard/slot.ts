@@ -18,22 +18,27 @@ export function crc16(buf: Uint8Array, start: number, end: number): number {
   return crc;
 }
 
-/** Redis Cluster's keyHashSlot. Hot path: no allocation. */
+/**
+ * Redis Cluster's keyHashSlot. Hot path: no allocation, and a key without '{' (nearly every key) is
+ * read once, the CRC computed while looking for the brace.
+ */
 export function keySlot(buf: Uint8Array, off: number, len: number): number {
   const end = off + len;
-  let open = -1;
+  let crc = 0;
   for (let i = off; i < end; i++) {
-    if (buf[i] === 0x7b) {
-      open = i;
-      break;
-    }
+    const c = buf[i];
+    if (c === 0x7b) return taggedSlot(buf, off, i, end);
+    crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[((crc >>> 8) ^ c) & 0xff];
   }
-  if (open >= 0) {
-    for (let j = open + 1; j < end; j++) {
-      if (buf[j] === 0x7d) {
-        if (j > open + 1) return crc16(buf, open + 1, j) & (SLOT_COUNT - 1);
-        break;
-      }
+  return crc & (SLOT_COUNT - 1);
+}
+
+/** The slot of a key whose first '{' is at `open`: its hash tag's, or the whole key's without one. */
+function taggedSlot(buf: Uint8Array, off: number, open: number, end: number): number {
+  for (let j = open + 1; j < end; j++) {
+    if (buf[j] === 0x7d) {
+      if (j > open + 1) return crc16(buf, open + 1, j) & (SLOT_COUNT - 1);
+      break;
     }
   }
   return crc16(buf, off, end) & (SLOT_COUNT - 1);
