@@ -28,6 +28,7 @@ import {
   addLongDouble,
   formatLongDoubleHuman,
   longDoubleFromInteger,
+  writeDecimal,
 } from '../protocol/number-parse.js';
 import {
   SetFlag,
@@ -564,7 +565,10 @@ function incrDecr(ctx: ExecContext, incr: number | bigint): void {
     }
     result = v + d;
   }
-  storeText(ctx, ks, e, 1, String(result), Encoding.Int);
+  if (typeof result === 'number') {
+    const digits = scratch(24);
+    storeString(ctx, ks, e, 1, digits, 0, writeDecimal(digits, 0, result), Encoding.Int, true);
+  } else storeText(ctx, ks, e, 1, String(result), Encoding.Int);
   ctx.dirty++;
   ctx.notify(NotifyClass.String, KeyEvent.Incrby, 1);
   ctx.reply.integer(result);

@@ -30,6 +30,37 @@ const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
 
 /**
+ * Writes the decimal digits of integer `n` (Redis's ll2string) at `b[at]` and returns the position
+ * after them. The caller has made room for 24 bytes. Hot path (replies, INCR): no string is built for
+ * safe integers; beyond 2^53 the value is a double and prints as String() does.
+ */
+export function writeDecimal(b: Uint8Array, at: number, n: number): number {
+  if (n < 0) {
+    b[at++] = 45;
+    n = -n;
+  }
+  if (n < 10) {
+    b[at++] = 48 + n;
+    return at;
+  }
+  if (n > Number.MAX_SAFE_INTEGER) {
+    const s = String(n);
+    for (let i = 0; i < s.length; i++) b[at++] = s.charCodeAt(i);
+    return at;
+  }
+  let digits = 1;
+  for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
+  let p = at + digits;
+  while (n >= 10) {
+    const q = Math.floor(n / 10);
+    b[--p] = 48 + (n - q * 10);
+    n = q;
+  }
+  b[--p] = 48 + n;
+  return at + digits;
+}
+
+/**
  * Redis's string2ll over buf[off, off+len). Returns null when not a canonical int64. The result is
  * exact within +-2^53 (Number.isSafeInteger), the nearest double beyond. Hot path: no allocation for
  * up to 15 digits.

@@ -5,6 +5,8 @@
  * Writes append to a growable byte buffer; the owner takes the bytes with `take()` or copies
  * `buf.subarray(0, pos)` and calls `clear()`. Hot path: no allocation per reply beyond growth.
  */
+import { writeDecimal } from './number-parse.js';
+
 const CRLF0 = 13;
 const CRLF1 = 10;
 /** Bulk values up to this many bytes are copied by a loop (see bulk). */
@@ -79,33 +81,7 @@ export class Reply {
   }
 
   private writeIntDigits(n: number): void {
-    const b = this.buf;
-    if (n === 0) {
-      b[this.pos++] = 48;
-      return;
-    }
-    if (n < 0) {
-      b[this.pos++] = 45;
-      n = -n;
-    }
-    if (n < 10) {
-      b[this.pos++] = 48 + n;
-      return;
-    }
-    if (n > Number.MAX_SAFE_INTEGER) {
-      const s = String(n);
-      for (let i = 0; i < s.length; i++) b[this.pos++] = s.charCodeAt(i);
-      return;
-    }
-    let digits = 0;
-    for (let t = n; t > 0; t = Math.floor(t / 10)) digits++;
-    let p = this.pos + digits;
-    this.pos = p;
-    while (n > 0) {
-      const q = Math.floor(n / 10);
-      b[--p] = 48 + (n - q * 10);
-      n = q;
-    }
+    this.pos = writeDecimal(this.buf, this.pos, n);
   }
 
   /** +OK style status. `s` must not contain CR or LF. */

@@ -10,6 +10,7 @@ import {
   longDoubleFromInteger,
   type LongDouble,
 } from '../../src/protocol/number-parse.js';
+import { writeDecimal } from '../../src/protocol/number-parse.js';
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');
 const ll = (s: string) => string2ll(bytes(s), 0, s.length);
@@ -141,5 +142,31 @@ describe('long double (INCRBYFLOAT arithmetic)', () => {
     const a = longDoubleFromInteger(9223372036854775807n);
     expect(formatLongDoubleHuman(addLongDouble(a, longDoubleFromInteger(0n)))).toBe('9223372036854775807');
     expect(formatLongDoubleHuman(addLongDouble(longDoubleFromInteger(-5n), longDoubleFromInteger(5n)))).toBe('0');
+  });
+});
+
+describe('writeDecimal', () => {
+  const text = (n: number): string => {
+    const b = new Uint8Array(32);
+    const end = writeDecimal(b, 3, n);
+    return Buffer.from(b.subarray(3, end)).toString('latin1');
+  };
+
+  it('prints integers as String() does, at an offset', () => {
+    for (const n of [0, -0, 1, -1, 9, 10, -10, 99, 100, 101, 12345, -98765, 2 ** 31, -(2 ** 31), 2 ** 32 + 7, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER]) {
+      expect(text(n)).toBe(String(n === 0 ? 0 : n));
+    }
+    let seed = 7;
+    for (let i = 0; i < 2000; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      const digits = 1 + (seed % 16);
+      const n = Math.floor(Math.random() * 10 ** digits) * (seed & 1 ? -1 : 1);
+      expect(text(n)).toBe(String(n === 0 ? 0 : n));
+    }
+  });
+
+  it('prints doubles beyond 2^53 as String() does', () => {
+    expect(text(2 ** 53 + 2)).toBe(String(2 ** 53 + 2));
+    expect(text(-(2 ** 60))).toBe(String(-(2 ** 60)));
   });
 });
