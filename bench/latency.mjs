@@ -58,7 +58,7 @@ async function connect(port) {
  * Drives `port` at `rate` requests/s for `durationMs`; resolves with the histogram (us), the replies
  * received, the elapsed time and the generator's worst lateness behind its schedule.
  */
-async function drive(port, rate, durationMs, connections) {
+export async function drive(port, rate, durationMs, connections) {
   const sockets = await Promise.all(Array.from({ length: connections }, () => connect(port)));
   const hist = new Histogram();
   let received = 0;

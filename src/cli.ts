@@ -6,16 +6,18 @@ import fs from 'node:fs';
 import v8 from 'node:v8';
 
 /**
- * V8's young generation starts at 1 MiB per semi-space and doubles (up to 16 MiB, so 32 MiB of
- * resident pages) whenever a scavenge finds many survivors, which module loading at startup and any
- * burst of writes do; it never shrinks back while the server stays busy. Tessera keeps its data in
- * arenas, not on the V8 heap, and what a command allocates dies young, so a fixed 1 MiB semi-space
- * costs only more frequent (and shorter) scavenges: measured in bench/README.md (the memory floor
- * section). Set before the server's modules load; process-wide, so shard workers get it too.
- * `--semi-space-growth-factor` is read when the young generation would grow, so setting it at run
- * time works where `--max-semi-space-size` (read once at heap setup) would not.
+ * V8 flags for the server process, set before the server's modules load (process-wide, so shard
+ * workers get them too). Measured in bench/README.md, "Memory floor and GC pauses of the process".
+ * - `--semi-space-growth-factor=1`: the young generation starts at 1 MiB per semi-space and doubles
+ *   (up to 16 MiB, 32 MiB resident) whenever survivors since its last growth exceed its size, which
+ *   module loading and any burst of writes do; it never shrinks back while the server is busy.
+ *   Tessera keeps its data in arenas and what a command allocates dies young, so a fixed 1 MiB costs
+ *   more frequent but much shorter scavenges. V8 reads this flag when it would grow the space, so it
+ *   works set at run time (on node's command line V8 clamps it to 2 at heap setup).
+ * - `--no-parallel-scavenge`: with so little surviving a scavenge, handing it to helper threads
+ *   (which must first be scheduled on a busy machine) costs more than the work they share.
  */
-const V8_FLAGS = ['--semi-space-growth-factor=1'];
+const V8_FLAGS = ['--semi-space-growth-factor=1', '--no-parallel-scavenge'];
 
 async function main(): Promise<void> {
   if (process.env.TESSERA_NODE_DEFAULTS !== '1') for (const flag of V8_FLAGS) v8.setFlagsFromString(flag);
