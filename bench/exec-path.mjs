@@ -63,6 +63,8 @@ const TESTS = {
 function stubSocket() {
   return {
     bytes: 0,
+    /** Error replies seen (a '-' opening a reply): the benchmark's commands must all succeed. */
+    errors: 0,
     writableLength: 0,
     remoteAddress: '127.0.0.1',
     remotePort: 40000,
@@ -71,6 +73,8 @@ function stubSocket() {
     remoteFamily: 'IPv4',
     write(chunk) {
       this.bytes += chunk.length;
+      if (chunk[0] === 45) this.errors++;
+      for (let i = chunk.indexOf(10); i >= 0 && i + 1 < chunk.length; i = chunk.indexOf(10, i + 1)) if (chunk[i + 1] === 45) this.errors++;
       return true;
     },
     setNoDelay() {},
@@ -147,5 +151,5 @@ for (const test of chosen) {
   results.sort((a, b) => a - b);
   console.log(`${test.padEnd(12)} ${results[0].toFixed(3).padStart(8)} us   (median ${results[results.length >> 1].toFixed(3)})`);
 }
-console.log(`(${((performance.now() - wall) / 1000).toFixed(1)} s, ${socket.bytes} reply bytes)`);
+console.log(`(${((performance.now() - wall) / 1000).toFixed(1)} s, ${socket.bytes} reply bytes, ${socket.errors} error replies)`);
 await server.close();

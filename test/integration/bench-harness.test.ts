@@ -70,4 +70,14 @@ describe.skipIf(!ready)('bench harness smoke test', () => {
     expect(Number(p99)).toBeGreaterThanOrEqual(Number(p50));
     expect(row(out, 'redis')).toBeDefined();
   }, 60_000);
+
+  it('exec-path: the in-process CPU per command runs every redis-benchmark test and answers each', async () => {
+    const { stdout } = await run(process.execPath, [path.join(root, 'bench/exec-path.mjs'), '--rounds', '1', '--ms', '10', '--keys', '1000'], { cwd: root, timeout: 60_000, encoding: 'utf8' });
+    for (const test of ['ping_inline', 'ping_mbulk', 'set', 'get', 'incr', 'lpush', 'rpush', 'lpop', 'rpop', 'sadd', 'hset', 'spop', 'zadd', 'zpopmin', 'lrange_100', 'lrange_600', 'mset']) {
+      expect(stdout, stdout).toMatch(new RegExp(`^${test} +\\d+\\.\\d{3} us`, 'm'));
+    }
+    const bytes = /(\d+) reply bytes/.exec(stdout);
+    expect(Number(bytes?.[1])).toBeGreaterThan(100_000);
+    expect(stdout).toMatch(/ 0 error replies\)/);
+  }, 60_000);
 });
