@@ -122,9 +122,11 @@ export class Server implements ReplySink {
   private readonly listeners: net.Server[] = [];
   private nextClientId = 1;
   private nextReqId = 1;
-  private readonly inflightClient: Array<Client | undefined> = new Array(INFLIGHT_SLOTS);
-  private readonly inflightSlot = new Int32Array(INFLIGHT_SLOTS);
-  private readonly inflightSpec = new Int32Array(INFLIGHT_SLOTS);
+  // The in-flight tables (indexed by request id) exist only with workers: 2.5 MiB the inline mode
+  // never touches (allocated in the constructor when there are workers).
+  private inflightClient: Array<Client | undefined> = [];
+  private inflightSlot = new Int32Array(0);
+  private inflightSpec = new Int32Array(0);
   private inflightCount = 0;
   private mainCtx: ExecContext;
   private scratch = new Reply(64 * 1024);
@@ -137,7 +139,7 @@ export class Server implements ReplySink {
   private keyIdx = new Int32Array(1024);
   private readonly blockArgs = new Args();
   /** Keys a command in flight on a worker may change that someone WATCHes (by request id slot). */
-  private readonly inflightWatch: Array<string[] | undefined> = new Array(INFLIGHT_SLOTS);
+  private inflightWatch: Array<string[] | undefined> = [];
   /** Executes EXEC's queued commands (its own context: EXEC itself runs in mainCtx). */
   private txCtx: ExecContext;
   /**
@@ -169,7 +171,7 @@ export class Server implements ReplySink {
   /** Client-side caching tables (tracking.ts). */
   private readonly tracker: TrackingRegistry = trackingOf(this);
   /** Per request id slot: the tracking work of a command in flight on a worker (only while tracking is on). */
-  private readonly inflightTrack: Array<TrackPlan | undefined> = new Array(INFLIGHT_SLOTS);
+  private inflightTrack: Array<TrackPlan | undefined> = [];
   /** Per spec id: the spec reduced to its key specs that are not read-only (the keys it may modify). */
   private readonly writtenKeySpecs: Array<CommandSpec | undefined> = [];
   /** Notifications for the client whose command caused them, written ahead of its reply. */
@@ -211,6 +213,11 @@ export class Server implements ReplySink {
     if (threads < 0) threads = defaultThreads();
     this.threads = threads;
     if (threads > 0) {
+      this.inflightClient = new Array<Client | undefined>(INFLIGHT_SLOTS);
+      this.inflightSlot = new Int32Array(INFLIGHT_SLOTS);
+      this.inflightSpec = new Int32Array(INFLIGHT_SLOTS);
+      this.inflightWatch = new Array<string[] | undefined>(INFLIGHT_SLOTS);
+      this.inflightTrack = new Array<TrackPlan | undefined>(INFLIGHT_SLOTS);
       this.workers = new WorkerPool(
         threads,
         shardCount,
