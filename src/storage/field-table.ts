@@ -51,6 +51,7 @@
  */
 import type { ShardArena } from './arena.js';
 import { moveBytes } from './move-bytes.js';
+import { arenaDataView } from './skiplist.js';
 
 export const enum FieldKind {
   None = 0,
@@ -293,18 +294,13 @@ function copyIn(u8: Uint8Array, to: number, buf: Uint8Array, off: number, len: n
   else u8.set(buf.subarray(off, off + len), to);
 }
 
+// Scores through a DataView (see skiplist.ts arenaDataView): no byte loop through a scratch f64.
 export function ftScore(a: ShardArena, e: number): number {
-  const s = e + E_FIELD + a.u32[(e >>> 2) + E_FLEN];
-  const u8 = a.u8;
-  for (let i = 0; i < 8; i++) scratchU8[i] = u8[s + i];
-  return scratchF64[0];
+  return arenaDataView(a).getFloat64(e + E_FIELD + a.u32[(e >>> 2) + E_FLEN], true);
 }
 
 export function ftSetScore(a: ShardArena, e: number, score: number): void {
-  const s = e + E_FIELD + a.u32[(e >>> 2) + E_FLEN];
-  scratchF64[0] = score;
-  const u8 = a.u8;
-  for (let i = 0; i < 8; i++) u8[s + i] = scratchU8[i];
+  arenaDataView(a).setFloat64(e + E_FIELD + a.u32[(e >>> 2) + E_FLEN], score, true);
 }
 
 export function ftDelete(a: ShardArena, t: number, buf: Uint8Array, off: number, len: number): boolean {

@@ -66,6 +66,7 @@ import {
   skiplistDeleteRangeByLex,
   skiplistBytes,
   nodeScore,
+  arenaDataView,
   nodeMemberStart,
   nodeMemberLength,
   nodeNext,
@@ -168,10 +169,7 @@ function lpMemberView(a: ShardArena, lp: number, pos: number): void {
 /** Score of the score entry at pos. */
 function lpScoreAt(a: ShardArena, lp: number, pos: number): number {
   if (lpIsInt(a, lp, pos)) return lpInt(a, lp, pos);
-  const s = lpStrStart(a, lp, pos) + 1;
-  const u8 = a.u8;
-  for (let i = 0; i < 8; i++) f64b[i] = u8[s + i];
-  return f64[0];
+  return arenaDataView(a).getFloat64(lpStrStart(a, lp, pos) + 1, true);
 }
 
 function lpInsertScore(a: ShardArena, lp: number, pos: number, score: number): number {
