@@ -22,6 +22,7 @@ import {
   qlHead,
   qlNodeBytes,
   qlNodeCount,
+  qlNodeEntries,
   qlNodeListpack,
   qlNodeNext,
   qlNext,
@@ -148,25 +149,55 @@ export function replyEntries(r: Reply, a: ShardArena, cur: QuicklistCursor, n: n
   while (left > 0) {
     const lp = qlNodeListpack(a, node);
     const end = lp + qlNodeBytes(a, node);
+    // Room for the k entries to write from this node when all take the fast path: a short string's
+    // reply is at most 5 bytes longer than its entry (tag + back-length: 2; "$NN\r\n" + "\r\n": up
+    // to 7) and its entry at most 65 bytes; a small integer's reply ("$3\r\n127\r\n", entry 2
+    // bytes) at most 7 longer. Other entries are written by Reply's methods, which reserve their own.
+    const k = Math.min(left, qlNodeEntries(a, node));
+    r.ensure(Math.min(end - lp, 65 * k) + 7 * k);
+    let b = r.buf;
+    let o = r.pos;
     let p = lp + pos;
     while (p < end && left > 0) {
       const tag = u8[p];
       if (tag >= TAG_STR6 && tag < TAG_STR6_END) {
         const len = tag & 63;
-        bulkShort(r, u8, p + 1, len);
+        b[o++] = 36; // '$'
+        if (len >= 10) b[o++] = 48 + ((len / 10) | 0);
+        b[o++] = 48 + (len % 10);
+        b[o++] = 13;
+        b[o++] = 10;
+        const from = p + 1;
+        for (let i = 0; i < len; i++) b[o++] = u8[from + i];
+        b[o++] = 13;
+        b[o++] = 10;
         p += len + 2; // tag, bytes, one back-length byte (entry size <= 64)
       } else if (tag < TAG_UINT7_END) {
-        bulkInt(r, tag);
+        b[o++] = 36; // '$'
+        b[o++] = tag < 10 ? 49 : tag < 100 ? 50 : 51;
+        b[o++] = 13;
+        b[o++] = 10;
+        if (tag >= 100) b[o++] = 49; // tag < 128: the hundreds digit is 1
+        if (tag >= 10) b[o++] = 48 + (((tag % 100) / 10) | 0);
+        b[o++] = 48 + (tag % 10);
+        b[o++] = 13;
+        b[o++] = 10;
         p += 2;
       } else {
+        // Entries written by Reply's own methods, which may grow (replace) its buffer.
+        r.pos = o;
         lpRead(a, lp, p - lp, entry);
         if (entry.isInt) bulkInt(r, entry.value);
         else r.bulk(u8, entry.start, entry.start + entry.length);
+        r.ensure(Math.min(end - p, 65 * k) + 7 * k);
+        b = r.buf;
+        o = r.pos;
         const next = lpNext(a, lp, p - lp);
         p = next === 0 ? end : lp + next;
       }
       left--;
     }
+    r.pos = o;
     node = qlNodeNext(a, node);
     pos = LP_HEADER;
   }

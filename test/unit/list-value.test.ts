@@ -24,6 +24,17 @@ function expected(elements: string[]): string {
   return Buffer.from(r.buf.subarray(0, r.pos)).toString('latin1');
 }
 
+/** A reply buffer that grows only to exactly what `ensure` asks for, so a short reservation shows. */
+class TightReply extends Reply {
+  override ensure(extra: number): void {
+    const need = this.pos + extra;
+    if (need <= this.buf.length) return;
+    const next = Buffer.alloc(need);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+}
+
 function written(r: Reply): string {
   return Buffer.from(r.buf.subarray(0, r.pos)).toString('latin1');
 }
@@ -64,7 +75,7 @@ describe('list replies', () => {
     values.push(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 999999999, 1000000000, 1e15, 1e15 - 1);
     const next = rng(7);
     for (let i = 0; i < 2000; i++) values.push(Math.floor((next() - 0.5) * 2 ** (1 + Math.floor(next() * 53))));
-    const r = new Reply(16);
+    const r = new TightReply(1);
     for (const v of values) bulkInt(r, v);
     expect(written(r)).toBe(expected(values.map(String)));
   });
@@ -91,13 +102,33 @@ describe('list replies', () => {
         const start = Math.floor(next() * model.length);
         const n = 1 + Math.floor(next() * (model.length - start));
         qlSeek(a, ql, start, cur);
-        const r = new Reply(16);
+        const r = new TightReply(1);
         replyEntries(r, a, cur, n);
         expect(written(r)).toBe(expected(model.slice(start, start + n)));
       }
-      const r = new Reply(16);
+      const r = new TightReply(1);
       for (let more = qlFirst(a, ql, cur); more; more = qlNext(a, cur)) bulkEntry(r, a, cur);
       expect(written(r)).toBe(expected(model));
+    }
+  });
+
+  it('reserves enough for the longest fast-path replies: nodes of 3-digit small integers and 63-byte strings', () => {
+    for (const make of [(i: number) => String(100 + (i % 28)), (i: number) => String(i % 10).repeat(63)]) {
+      const a = ShardArena.create();
+      const ql = qlNew(a, -2);
+      const model: string[] = [];
+      for (let i = 0; i < 3000; i++) {
+        const b = enc(make(i));
+        qlPush(a, ql, false, b, 0, b.length);
+        model.push(make(i));
+      }
+      const cur = new QuicklistCursor();
+      for (const [start, n] of [[0, 3000], [1, 2999], [1500, 700], [2999, 1]]) {
+        qlSeek(a, ql, start, cur);
+        const r = new TightReply(1);
+        replyEntries(r, a, cur, n);
+        expect(written(r)).toBe(expected(model.slice(start, start + n)));
+      }
     }
   });
 });
