@@ -191,9 +191,9 @@ export function qlClone(src: ShardArena, ql: number, dst: ShardArena): number {
 
 // ------------------------------------------------------------------ node management
 
-/** A new unlinked node with an empty listpack (room for `capacity` entry bytes). */
-function newNode(a: ShardArena, capacity = 0): number {
-  const lp = lpNew(a, capacity);
+/** A new unlinked node with an empty listpack. */
+function newNode(a: ShardArena): number {
+  const lp = lpNew(a);
   const node = a.alloc(NODE_BYTES);
   const u32 = a.u32;
   const w = node >>> 2;
@@ -315,37 +315,15 @@ function mergeAround(a: ShardArena, ql: number, center: number): void {
 
 // ------------------------------------------------------------------ pushing
 
-/**
- * Most bytes one entry of a `len`-byte element takes in a listpack beyond `len`: tag and length
- * (up to 5) plus back-length (up to 5); an integer entry takes at most 10 in all.
- */
-const ENTRY_MAX_EXTRA = 10;
-
-/**
- * Makes room in the node's listpack for one more element of `len` bytes, growing its block only to
- * the size class that fits (the listpack's own growth adds 25% headroom on top of the class
- * rounding, which a list's node keeps for good: 2,556 usable bytes for a 1,808-byte listpack).
- * Size classes grow geometrically, so pushes stay amortised O(1) in copies. Returns the listpack.
- */
-function reserve(a: ShardArena, node: number, len: number): number {
-  const lp = a.u32[(node >>> 2) + N_LP];
-  const bytes = a.u32[(node >>> 2) + N_SZ];
-  const need = bytes + len + ENTRY_MAX_EXTRA;
-  if (need <= a.usableSize(lp)) return lp;
-  const moved = a.realloc(lp, need, bytes);
-  a.u32[(node >>> 2) + N_LP] = moved;
-  return moved;
-}
-
 /** Adds an element at the head (or tail) of the list. O(1) amortised. */
 export function qlPush(a: ShardArena, ql: number, head: boolean, buf: Uint8Array, off: number, len: number): void {
   const fill = qlFill(a, ql);
   const end = word(a, ql, head ? R_HEAD : R_TAIL);
   if (allowInsert(a, end, fill, len)) {
-    const lp = reserve(a, end, len);
+    const lp = word(a, end, N_LP);
     storeListpack(a, end, head ? lpPrepend(a, lp, buf, off, len) : lpAppend(a, lp, buf, off, len));
   } else {
-    const node = newNode(a, len + ENTRY_MAX_EXTRA);
+    const node = newNode(a);
     storeListpack(a, node, lpAppend(a, word(a, node, N_LP), buf, off, len));
     linkNode(a, ql, end, node, !head);
   }
