@@ -770,7 +770,7 @@ export class Server implements ReplySink {
     reply.resp = client.resp;
     ctx.reply = reply;
     ctx.events.clear();
-    const chained = suspendChain();
+    suspendChain();
     try {
       run(ctx, client, this);
     } catch (err) {
@@ -778,8 +778,8 @@ export class Server implements ReplySink {
       reply.error(`ERR internal error: ${(err as Error).message}`);
       this.log.warning(`command ${spec.name} failed: ${(err as Error).stack}`);
     }
+    resumeChain();
     const usec = Math.round((endCommand() - start) * 1000);
-    resumeChain(chained);
     const merged = ctx.events.pos > 0 ? this.publishWithSelf(ctx, client, 0) : null;
     this.mainStats.record(spec.id, usec);
     this.afterCommand(client, spec, ctx.args, usec);

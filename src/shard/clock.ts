@@ -8,11 +8,11 @@
  *   from Date.now() at most every RESYNC_MS. Date.now() truncates to whole ms, so each fresh
  *   estimate is up to 1 ms low: the largest recent estimate is kept, and an estimate more than 1 ms
  *   below it (the wall clock was set back) replaces it.
- * - Within a batch (the commands of one socket read, or one ring drain), a command starts when the
- *   previous one ended: `beginBatch` reads the clock, `endCommand` reads it once per command and its
- *   reading is the next command's start, and `endBatch` stops the chaining so a command run from a
- *   timer or a later event reads a fresh start. A chained duration also counts the previous command's
- *   reply delivery (a few hundred ns).
+ * - Within a batch (the commands of one socket read, or one ring drain), a command after the first
+ *   starts when the previous one ended: `endCommand` reads the clock once per command and its reading
+ *   is the next command's start; the first command of a batch, and any command run from a timer or
+ *   another event, reads its own start. A chained duration also counts the previous command's reply
+ *   delivery (a few hundred ns), so INFO commandstats' usec can read slightly above Redis's.
  */
 import { performance } from 'node:perf_hooks';
 
@@ -21,6 +21,11 @@ const RESYNC_MS = 50;
 let base = Date.now() - performance.now();
 let syncedAt = performance.now();
 let mark = syncedAt;
+/** Inside a batch (beginBatch .. endBatch). */
+let batchOpen = false;
+/** Commands running other commands (EXEC, scripts) in progress: no chaining inside them. */
+let suspended = 0;
+/** The next command starts at `mark` (the previous command's end in this batch). */
 let chained = false;
 
 /** Epoch ms (integer) at monotonic time `mono` (a performance.now() reading of this thread). */
@@ -40,15 +45,20 @@ export function nowMs(): number {
   return wallMs(performance.now());
 }
 
-/** Start of a batch of commands run back to back: the first command starts now. */
+/**
+ * Start of a batch of commands run back to back; returns the monotonic time now. The first command
+ * still reads its own start (so its duration does not include parsing the batch); each later one
+ * starts when the previous one ended.
+ */
 export function beginBatch(): number {
-  mark = performance.now();
-  chained = true;
-  return mark;
+  batchOpen = true;
+  chained = false;
+  return performance.now();
 }
 
 /** End of the batch: the next command reads its own start. */
 export function endBatch(): void {
+  batchOpen = false;
   chained = false;
 }
 
@@ -60,19 +70,20 @@ export function startCommand(): number {
 /** Monotonic end of a command, remembered as the next command's start inside a batch. */
 export function endCommand(): number {
   mark = performance.now();
+  chained = batchOpen && suspended === 0;
   return mark;
 }
 
 /**
  * Stops chaining while a command runs other commands itself (EXEC, scripts): their starts are read
- * fresh, not taken from before the outer command. Returns what `resumeChain` restores.
+ * fresh, so no inner command is charged the time since the outer one began (or the script's own
+ * work between calls). Paired with `resumeChain` before the outer command's `endCommand`.
  */
-export function suspendChain(): boolean {
-  const was = chained;
+export function suspendChain(): void {
+  suspended++;
   chained = false;
-  return was;
 }
 
-export function resumeChain(was: boolean): void {
-  chained = was;
+export function resumeChain(): void {
+  suspended--;
 }
