@@ -118,27 +118,11 @@ export function lexRangeEmpty(r: LexRange): boolean {
 // ---------------------------------------------------------------- node accessors
 
 /**
- * A DataView over the arena's current buffer, for the f64 scores. Reading a score as two u32 words
- * through a scratch Float64Array costs a store-to-load stall each time (measured ~15-45 ns against
- * ~1-3 ns for getFloat64), and scores sit at 4-byte alignment, so a Float64Array cannot reach them.
- * Cached per view (an arena's views change only when it grows): re-read after any allocation.
+ * The arena's DataView, for the f64 scores (see ShardArena.dv): re-read after any allocation, which
+ * may grow the arena and replace its views.
  */
-let viewU8: Uint8Array | null = null;
-let viewDv: DataView = new DataView(new ArrayBuffer(8));
-const viewsByU8 = new WeakMap<Uint8Array, DataView>();
-
 export function arenaDataView(arena: ShardArena): DataView {
-  const u8 = arena.u8;
-  if (u8 !== viewU8) {
-    let dv = viewsByU8.get(u8);
-    if (dv === undefined) {
-      dv = new DataView(u8.buffer, u8.byteOffset, u8.length);
-      viewsByU8.set(u8, dv);
-    }
-    viewU8 = u8;
-    viewDv = dv;
-  }
-  return viewDv;
+  return arena.dv;
 }
 
 export function nodeScore(arena: ShardArena, node: number): number {
