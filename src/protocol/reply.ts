@@ -126,6 +126,20 @@ export class Reply {
     const n = end - start;
     this.ensure(n + 26);
     const b = this.buf;
+    if (n < 100) {
+      // The common case written with a local position: a 1-2 digit length, a copy loop.
+      let p = this.pos;
+      b[p++] = 36; // '$'
+      if (n >= 10) b[p++] = 48 + ((n / 10) | 0);
+      b[p++] = 48 + (n % 10);
+      b[p++] = CRLF0;
+      b[p++] = CRLF1;
+      for (let i = start; i < end; i++) b[p++] = bytes[i];
+      b[p++] = CRLF0;
+      b[p++] = CRLF1;
+      this.pos = p;
+      return;
+    }
     b[this.pos++] = 36; // '$'
     this.writeIntDigits(n);
     b[this.pos++] = CRLF0;
@@ -156,9 +170,26 @@ export class Reply {
     this.crlf();
   }
 
-  /** Bulk string holding the decimal text of an integer. */
+  /** Bulk string holding the decimal text of an integer (safe integers without building a string). */
   bulkInteger(n: number | bigint): void {
-    this.bulkLatin1(String(n));
+    if (typeof n !== 'number' || !Number.isSafeInteger(n)) {
+      this.bulkLatin1(String(n));
+      return;
+    }
+    this.ensure(32);
+    const b = this.buf;
+    let len = n < 0 ? 2 : 1;
+    for (let t = n < 0 ? -n : n; t >= 10; t = Math.floor(t / 10)) len++;
+    let p = this.pos;
+    b[p++] = 36; // '$'
+    if (len >= 10) b[p++] = 48 + ((len / 10) | 0);
+    b[p++] = 48 + (len % 10);
+    b[p++] = CRLF0;
+    b[p++] = CRLF1;
+    p = writeDecimal(b, p, n);
+    b[p++] = CRLF0;
+    b[p++] = CRLF1;
+    this.pos = p;
   }
 
   /** Null bulk ($-1 in RESP2, _ in RESP3). */

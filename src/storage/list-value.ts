@@ -65,61 +65,12 @@ export function copyEntry(a: ShardArena, cur: QuicklistCursor): number {
 }
 
 // ---------------------------------------------------------------- replying elements
-//
-// These write bulk strings straight into the reply buffer through Reply's public ensure/buf/pos:
-// Reply.bulk costs a digit-count loop and field writes per byte of header, Reply.bulkInteger a
-// String(n); LRANGE writes one per element. (A bulk writer for short strings and integers belongs in
-// Reply itself; these stay here until it has one.)
 
 /** Listpack tags 0x80-0xbf: a string of up to 63 bytes, its length in the low 6 bits (Redis's 6-bit str). */
 const TAG_STR6 = 0x80;
 const TAG_STR6_END = 0xc0;
 /** Tags below 0x80: an integer 0..127 held in the tag itself. */
 const TAG_UINT7_END = 0x80;
-
-/** Writes `$len\r\n<bytes>\r\n` for a string of at most 99 bytes at u8[from, from + len). Hot path. */
-function bulkShort(r: Reply, u8: Uint8Array, from: number, len: number): void {
-  r.ensure(len + 9);
-  const b = r.buf;
-  let o = r.pos;
-  b[o++] = 36; // '$'
-  if (len >= 10) b[o++] = 48 + ((len / 10) | 0);
-  b[o++] = 48 + (len % 10);
-  b[o++] = 13;
-  b[o++] = 10;
-  for (let i = 0; i < len; i++) b[o++] = u8[from + i];
-  b[o++] = 13;
-  b[o++] = 10;
-  r.pos = o;
-}
-
-/** A bulk string holding a safe integer's decimal text (no String(n)). Hot path. */
-export function bulkInt(r: Reply, v: number): void {
-  r.ensure(32);
-  const b = r.buf;
-  let p = r.pos;
-  const negative = v < 0;
-  let m = negative ? -v : v;
-  let digits = 1;
-  for (let t = m; t >= 10; t = Math.floor(t / 10)) digits++;
-  const len = negative ? digits + 1 : digits;
-  b[p++] = 36; // '$'
-  if (len >= 10) b[p++] = 48 + Math.floor(len / 10);
-  b[p++] = 48 + (len % 10);
-  b[p++] = 13;
-  b[p++] = 10;
-  if (negative) b[p++] = 45;
-  let q = p + digits;
-  p = q;
-  do {
-    const d = Math.floor(m / 10);
-    b[--q] = 48 + (m - d * 10);
-    m = d;
-  } while (m > 0);
-  b[p++] = 13;
-  b[p++] = 10;
-  r.pos = p;
-}
 
 /** Replies the entry under the cursor as a bulk string. Hot path (LPOP, RPOP, LINDEX). */
 export function bulkEntry(r: Reply, a: ShardArena, cur: QuicklistCursor): void {
@@ -128,11 +79,11 @@ export function bulkEntry(r: Reply, a: ShardArena, cur: QuicklistCursor): void {
   const p = lp + cur.pos;
   const tag = u8[p];
   if (tag >= TAG_STR6 && tag < TAG_STR6_END) {
-    bulkShort(r, u8, p + 1, tag & 63);
+    r.bulk(u8, p + 1, p + 1 + (tag & 63));
     return;
   }
   lpRead(a, lp, cur.pos, entry);
-  if (entry.isInt) bulkInt(r, entry.value);
+  if (entry.isInt) r.bulkInteger(entry.value);
   else r.bulk(u8, entry.start, entry.start + entry.length);
 }
 
@@ -187,7 +138,7 @@ export function replyEntries(r: Reply, a: ShardArena, cur: QuicklistCursor, n: n
         // Entries written by Reply's own methods, which may grow (replace) its buffer.
         r.pos = o;
         lpRead(a, lp, p - lp, entry);
-        if (entry.isInt) bulkInt(r, entry.value);
+        if (entry.isInt) r.bulkInteger(entry.value);
         else r.bulk(u8, entry.start, entry.start + entry.length);
         r.ensure(Math.min(end - p, 65 * k) + 7 * k);
         b = r.buf;

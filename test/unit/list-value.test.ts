@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { ShardArena } from '../../src/storage/arena.js';
 import { QuicklistCursor, qlFirst, qlNew, qlNext, qlPush, qlSeek } from '../../src/storage/quicklist.js';
-import { bulkEntry, bulkInt, replyEntries } from '../../src/storage/list-value.js';
+import { bulkEntry, replyEntries } from '../../src/storage/list-value.js';
 import { Reply } from '../../src/protocol/reply.js';
 
 const enc = (s: string) => Buffer.from(s, 'latin1');
@@ -70,13 +70,13 @@ function element(next: () => number): string {
 }
 
 describe('list replies', () => {
-  it('bulkInt writes what Reply.bulk writes for the decimal text', () => {
+  it('Reply.bulkInteger writes what Reply.bulk writes for the decimal text, growing from a 1-byte buffer', () => {
     const values = [0, 1, 9, 10, 99, 100, 127, -1, -9, -10, 32767, -32768, 8388607, -8388608, 2147483647, -2147483648];
     values.push(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 999999999, 1000000000, 1e15, 1e15 - 1);
     const next = rng(7);
     for (let i = 0; i < 2000; i++) values.push(Math.floor((next() - 0.5) * 2 ** (1 + Math.floor(next() * 53))));
     const r = new TightReply(1);
-    for (const v of values) bulkInt(r, v);
+    for (const v of values) r.bulkInteger(v);
     expect(written(r)).toBe(expected(values.map(String)));
   });
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { formatG17, formatDouble } from '../../src/protocol/reply.js';
+import { Reply, formatG17, formatDouble } from '../../src/protocol/reply.js';
 
 /** Expected strings from C's printf("%.17g") (glibc rounds the exact binary value half to even). */
 const CASES: Array<[number, string]> = [
@@ -165,5 +165,35 @@ describe('double formatting as C printf %.17g', () => {
     expect(formatDouble(-Infinity)).toBe('-inf');
     expect(formatDouble(-0)).toBe('-0');
     expect(formatDouble(0)).toBe('0');
+  });
+});
+
+describe('Reply bulk writers', () => {
+  const text = (write: (r: Reply) => void): string => {
+    const r = new Reply(16);
+    write(r);
+    return Buffer.from(r.buf.subarray(0, r.pos)).toString('latin1');
+  };
+
+  it('bulk writes $len CRLF bytes CRLF for every length around the short path and the copy threshold', () => {
+    const src = Buffer.alloc(300);
+    for (let i = 0; i < src.length; i++) src[i] = (i * 7 + 3) & 255;
+    for (const n of [0, 1, 9, 10, 11, 63, 64, 65, 98, 99, 100, 101, 255, 290]) {
+      const want = `$${n}\r\n${src.subarray(5, 5 + n).toString('latin1')}\r\n`;
+      expect(text((r) => r.bulk(src, 5, 5 + n))).toBe(want);
+    }
+  });
+
+  it('bulkInteger matches the text of String(n), safe integers, doubles beyond 2^53 and bigints', () => {
+    const values: Array<number | bigint> = [0, -0, 7, -7, 9, 10, -10, 99, 100, 123456789, -123456789, 2 ** 31, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 60, -(2n ** 63n), 2n ** 63n - 1n];
+    let seed = 11;
+    for (let i = 0; i < 500; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      values.push(Math.floor(Math.random() * 10 ** (1 + (seed % 15))) * (seed & 1 ? -1 : 1));
+    }
+    for (const v of values) {
+      const s = typeof v === 'number' && Object.is(v, -0) ? '0' : String(v);
+      expect(text((r) => r.bulkInteger(v))).toBe(`$${s.length}\r\n${s}\r\n`);
+    }
   });
 });
