@@ -6,8 +6,14 @@ import type { Socket } from 'node:net';
 import { directIo, type AsyncWriteOwner } from './socket-io.js';
 
 const MIN_CHUNK = 4096;
-/** A connection keeps its output chunk between batches only up to this size (Redis's reply buffer is 16 KiB). */
-const MAX_KEPT = 16 * 1024;
+/**
+ * A connection keeps its output chunk between batches up to this size, so a client whose batches
+ * answer big replies (LRANGE, pipelined GETs of big values) does not regrow a chunk from 4 KiB and
+ * copy it on every batch; the server's cron drops a chunk above SHRINK_ABOVE that its recent batches
+ * no longer need (Redis resizes its per-client reply buffer the same way, clientsCronResizeOutputBuffer).
+ */
+const MAX_KEPT = 256 * 1024;
+const SHRINK_ABOVE = 16 * 1024;
 /** Replies up to this many bytes are copied by a loop (measured: faster than subarray + set below ~64). */
 const SHORT_COPY = 64;
 
@@ -18,6 +24,8 @@ export class OutputBuffer implements AsyncWriteOwner {
   private queued = 0;
   /** A direct write failed: the connection is broken (its close event follows). */
   writeFailed = false;
+  /** The largest batch written since the last `shrink` check. */
+  private peak = 0;
 
   /** Bytes gathered and not yet handed to the socket (for CLIENT LIST omem). */
   get pendingBytes(): number {
@@ -59,6 +67,7 @@ export class OutputBuffer implements AsyncWriteOwner {
     if (this.used === 0 || this.chunk === null) return true;
     const chunk = this.chunk;
     const data = chunk.subarray(0, this.used);
+    if (this.used > this.peak) this.peak = this.used;
     this.used = 0;
     const direct = directIo === null ? -1 : directIo.write(socket, data, this);
     if (direct === 0) {
@@ -84,6 +93,16 @@ export class OutputBuffer implements AsyncWriteOwner {
   writeDone(bytes: number, status: number): void {
     this.queued -= bytes;
     if (status < 0) this.writeFailed = true;
+  }
+
+  /**
+   * Called by the cron: drops a kept chunk above SHRINK_ABOVE when no batch since the last call used
+   * more than a quarter of it (the next batch allocates what it needs).
+   */
+  shrink(): void {
+    const chunk = this.chunk;
+    if (chunk !== null && this.used === 0 && chunk.length > SHRINK_ABOVE && this.peak <= chunk.length >>> 2) this.chunk = null;
+    this.peak = 0;
   }
 
   discard(): void {

@@ -1517,10 +1517,9 @@ export class Server implements ReplySink {
     }
     this.stats.sample(now);
     const timeout = this.config.int('timeout');
-    if (timeout > 0) {
-      for (const c of this.clients.values()) {
-        if (c.inFlight === 0 && now - c.lastInteraction > timeout * 1000) this.dropClient(c);
-      }
+    for (const c of this.clients.values()) {
+      if (timeout > 0 && c.inFlight === 0 && now - c.lastInteraction > timeout * 1000) this.dropClient(c);
+      else c.output.shrink();
     }
     if (this.pausedUntil !== 0 && now >= this.pausedUntil) {
       this.pausedUntil = 0;
