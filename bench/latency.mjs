@@ -17,8 +17,8 @@
  *   "sched lag" is how far the generator's own sends fell behind the schedule at worst (it shares
  *   the machine with the servers); when it is large, the generator, not the server, was stalled.
  * - Pauses: before Tessera's measurement, CONFIG RESETSTAT; after it, INFO stats' tessera_eventloop_*
- *   and tessera_gc_* fields give the longest event-loop stall and GC pause of its main thread. "loop
- *   stall" is wall time (it includes time a loaded machine kept the process off the CPU); "busy stall"
+ *   and tessera_gc_* fields give the longest event-loop stall and GC pause of its main thread ("major
+ *   GC": the longest that was not a scavenge). "loop stall" is wall time (it includes time a loaded machine kept the process off the CPU); "busy stall"
  *   counts only the process's CPU time within the stalled interval (see src/server/pause-monitor.ts).
  */
 import net from 'node:net';
@@ -128,7 +128,7 @@ export async function drive(port, rate, durationMs, connections) {
 async function pauses(port) {
   const st = await info(port, 'stats');
   const num = (f) => (st[f] === undefined ? NaN : Number(st[f]) / 1000);
-  return { loopMaxMs: num('tessera_eventloop_delay_max_usec'), busyMaxMs: num('tessera_eventloop_busy_max_usec'), loopP99Ms: num('tessera_eventloop_delay_p99_usec'), gcMaxMs: num('tessera_gc_pause_max_usec'), gcCount: Number(st.tessera_gc_pauses ?? NaN), gcTotalMs: num('tessera_gc_pause_total_usec') };
+  return { loopMaxMs: num('tessera_eventloop_delay_max_usec'), busyMaxMs: num('tessera_eventloop_busy_max_usec'), loopP99Ms: num('tessera_eventloop_delay_p99_usec'), gcMaxMs: num('tessera_gc_pause_max_usec'), gcMajorMaxMs: num('tessera_gc_major_pause_max_usec'), gcCount: Number(st.tessera_gc_pauses ?? NaN), gcTotalMs: num('tessera_gc_pause_total_usec') };
 }
 
 export async function latencyRun(argv) {
@@ -178,7 +178,7 @@ export async function latencyRun(argv) {
       }
       process.stderr.write(`  round ${round + 1}/${rounds} done\n`);
     }
-    const header = ['server', 'achieved req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'p99 ratio', 'p99.9 ratio', 'sched lag ms', 'loop stall max ms', 'busy stall max ms', 'GC pause max ms', 'GCs'];
+    const header = ['server', 'achieved req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'p99 ratio', 'p99.9 ratio', 'sched lag ms', 'loop stall max ms', 'busy stall max ms', 'GC pause max ms', 'major GC max ms', 'GCs'];
     const rows = [];
     const lines = [];
     const per = (name, f) => results[name].map(f);
@@ -201,6 +201,7 @@ export async function latencyRun(argv) {
         isRedis ? '' : fmtMs(worst((x) => x.loopMaxMs)),
         isRedis ? '' : fmtMs(worst((x) => x.busyMaxMs)),
         isRedis ? '' : fmtMs(worst((x) => x.gcMaxMs)),
+        isRedis ? '' : fmtMs(worst((x) => x.gcMajorMaxMs)),
         isRedis ? '' : fmtInt(median(rs.map((r) => r.pauses.gcCount))),
       ]);
       const p99s = per(s.name, (r) => r.hist.percentile(99) / 1000);

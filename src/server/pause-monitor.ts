@@ -11,6 +11,10 @@
  *   tessera_gc_pauses                  garbage collections of the main thread's heap
  *   tessera_gc_pause_total_usec        their summed duration
  *   tessera_gc_pause_max_usec          the longest one
+ *   tessera_gc_major_pause_max_usec    the longest that was not a scavenge (mark-compact, the end of
+ *                                      incremental marking, weak callbacks): with the CLI's fixed
+ *                                      1 MiB young generation (src/cli.ts) scavenges stay short,
+ *                                      so a long pause here points at the old generation
  *
  * All count from the server's start or the last CONFIG RESETSTAT. The event loop is sampled by an
  * unref'd interval timer every INTERVAL_MS that records how late it fires: an idle loop fires on time,
@@ -22,7 +26,7 @@
  * Worker threads have their own heaps; their collections delay the commands they run but not the
  * main thread, and are not counted here.
  */
-import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance, constants } from 'node:perf_hooks';
 import type { Server } from './server.js';
 import { LatencyHistogram } from './latency.js';
 
@@ -39,6 +43,7 @@ export class PauseMonitor {
   private gcCount = 0;
   private gcTotalMs = 0;
   private gcMaxMs = 0;
+  private gcMajorMaxMs = 0;
 
   constructor() {
     this.gc = new PerformanceObserver((list) => {
@@ -46,6 +51,8 @@ export class PauseMonitor {
         this.gcCount++;
         this.gcTotalMs += entry.duration;
         if (entry.duration > this.gcMaxMs) this.gcMaxMs = entry.duration;
+        const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+        if (kind !== constants.NODE_PERFORMANCE_GC_MINOR && entry.duration > this.gcMajorMaxMs) this.gcMajorMaxMs = entry.duration;
       }
     });
   }
@@ -89,6 +96,7 @@ export class PauseMonitor {
     this.gcCount = 0;
     this.gcTotalMs = 0;
     this.gcMaxMs = 0;
+    this.gcMajorMaxMs = 0;
   }
 
   /** The INFO stats lines. */
@@ -101,6 +109,7 @@ export class PauseMonitor {
       `tessera_gc_pauses:${this.gcCount}`,
       `tessera_gc_pause_total_usec:${Math.round(this.gcTotalMs * 1000)}`,
       `tessera_gc_pause_max_usec:${Math.round(this.gcMaxMs * 1000)}`,
+      `tessera_gc_major_pause_max_usec:${Math.round(this.gcMajorMaxMs * 1000)}`,
     ];
   }
 }

@@ -64,9 +64,10 @@ describe.skipIf(!ready)('bench harness smoke test', () => {
     const out = await bench(['--latency', '--rate', '2000', '--duration', '1', '--warmup', '0', '--rounds', '1', '--threads', '0', '--connections', '4']);
     const cells = row(out, 'tessera-t0');
     expect(cells, out).toBeDefined();
-    const [, achieved, p50, p99, p999, , p99ratio, , , loopMax, busyMax, gcMax] = cells!;
+    const [, achieved, p50, p99, p999, , p99ratio, , , loopMax, busyMax, gcMax, majorGcMax] = cells!;
     expect(Number(achieved.replace(/,/g, ''))).toBeGreaterThan(1000);
-    for (const v of [p50, p99, p999, p99ratio, loopMax, busyMax, gcMax]) expect(v).toMatch(/^\d+(\.\d+)?$/);
+    for (const v of [p50, p99, p999, p99ratio, loopMax, busyMax, gcMax, majorGcMax]) expect(v).toMatch(/^\d+(\.\d+)?$/);
+    expect(Number(majorGcMax)).toBeLessThanOrEqual(Number(gcMax));
     expect(Number(p99)).toBeGreaterThanOrEqual(Number(p50));
     expect(row(out, 'redis')).toBeDefined();
   }, 60_000);
