@@ -2,22 +2,28 @@
  * The clients with output to write at the end of the batch, each once, in the order first touched.
  * A Set did this before and cost ~5% of an unpipelined request: clearing a JS Set allocates a new
  * backing table each time. Here the client carries its own mark (`dirtyOutput`) and the list is an
- * array reused across batches. Removing a client only clears its mark; `drain` skips unmarked entries.
+ * array reused across batches. Removing a client only clears its mark; `drain` skips unmarked
+ * entries and clears the slots it read (so a dropped client is not kept alive), keeping the array's
+ * length for the next batch.
  */
 import type { Client } from './client.js';
 
 export class TouchedClients {
-  private readonly list: Client[] = [];
+  /** Entries [0, count) are this batch's; the array keeps its length (and backing store) between batches. */
+  private readonly list: Array<Client | null> = [];
+  private count = 0;
 
   /** Entries in the list: an upper bound of the marked clients (0 means nothing to write). */
   get size(): number {
-    return this.list.length;
+    return this.count;
   }
 
   add(client: Client): void {
     if (client.dirtyOutput) return;
     client.dirtyOutput = true;
-    this.list.push(client);
+    if (this.count < this.list.length) this.list[this.count] = client;
+    else this.list.push(client);
+    this.count++;
   }
 
   has(client: Client): boolean {
@@ -34,12 +40,13 @@ export class TouchedClients {
    */
   drain(visit: (client: Client) => void): void {
     const list = this.list;
-    for (let i = 0; i < list.length; i++) {
-      const client = list[i];
+    for (let i = 0; i < this.count; i++) {
+      const client = list[i]!;
+      list[i] = null;
       if (!client.dirtyOutput) continue;
       client.dirtyOutput = false;
       visit(client);
     }
-    list.length = 0;
+    this.count = 0;
   }
 }
