@@ -42,6 +42,12 @@ export class Client {
   input: Buffer = Buffer.alloc(0);
   inputStart = 0;
   inputEnd = 0;
+  /**
+   * The connection's own input buffer once a read ended inside a command (pipelined loads): kept and
+   * reused by the next reads instead of a new Buffer each time, dropped by the cron when no input
+   * is pending.
+   */
+  spareInput: Buffer | null = null;
   /** Parsing can't progress before inputEnd reaches this (a partial big bulk). */
   needUntil = 0;
   /** Input processing is paused (ring full, too many requests in flight, CLIENT PAUSE). */

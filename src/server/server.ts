@@ -63,6 +63,8 @@ clientInfoProviders.push((c) =>
 );
 connectionHooks.onReset.push((client, server) => server.discardTransaction(client));
 const PARSE_WORDS = 64 * 1024;
+/** A connection's own input buffer (Client.spareInput) is at least this big: a tail plus a 64 KiB read. */
+const SPARE_INPUT_BYTES = 128 * 1024;
 
 export interface ServerHandle {
   host: string;
@@ -430,13 +432,21 @@ export class Server implements ReplySink {
       client.inputEnd = n;
     } else {
       const pending = client.inputEnd - client.inputStart;
-      if (client.input.length - client.inputEnd >= n && client.input !== chunk) {
+      const own = client.input !== chunk;
+      if (own && client.input.length - client.inputEnd >= n) {
         chunk.copy(client.input, client.inputEnd, 0, n);
+      } else if (own && client.input.length - pending >= n) {
+        // Room once the consumed prefix is dropped.
+        client.input.copyWithin(0, client.inputStart, client.inputEnd);
+        client.inputStart = 0;
+        client.inputEnd = pending;
+        chunk.copy(client.input, pending, 0, n);
       } else {
-        const next = Buffer.allocUnsafe(Math.max(pending + n, pending * 2));
+        const next = Buffer.allocUnsafe(Math.max(pending + n, pending * 2, SPARE_INPUT_BYTES));
         client.input.copy(next, 0, client.inputStart, client.inputEnd);
         chunk.copy(next, pending, 0, n);
         client.input = next;
+        client.spareInput = next;
         client.inputStart = 0;
         client.inputEnd = pending;
       }
@@ -1519,7 +1529,13 @@ export class Server implements ReplySink {
     const timeout = this.config.int('timeout');
     for (const c of this.clients.values()) {
       if (timeout > 0 && c.inFlight === 0 && now - c.lastInteraction > timeout * 1000) this.dropClient(c);
-      else c.output.shrink();
+      else {
+        c.output.shrink();
+        if (c.spareInput !== null && c.inputStart === c.inputEnd) {
+          if (c.input === c.spareInput) c.input = EMPTY;
+          c.spareInput = null;
+        }
+      }
     }
     if (this.pausedUntil !== 0 && now >= this.pausedUntil) {
       this.pausedUntil = 0;
@@ -1695,12 +1711,21 @@ interface NestedState {
 /** Leaves no client input pointing into a shared read buffer (copies what is still unparsed). */
 function keepOwnInput(client: Client, shared: Buffer): void {
   if (client.input !== shared) return;
-  if (client.inputStart === client.inputEnd) client.input = EMPTY;
-  else {
-    client.input = Buffer.from(shared.subarray(client.inputStart, client.inputEnd));
-    client.inputEnd -= client.inputStart;
-    client.inputStart = 0;
+  if (client.inputStart === client.inputEnd) {
+    client.input = EMPTY;
+    return;
   }
+  // The unparsed tail moves to the client's own buffer, sized to take it and a whole next read.
+  const tail = client.inputEnd - client.inputStart;
+  let own = client.spareInput;
+  if (own === null || own.length < tail + shared.length) {
+    own = Buffer.allocUnsafe(Math.max(SPARE_INPUT_BYTES, tail + shared.length));
+    client.spareInput = own;
+  }
+  shared.copy(own, 0, client.inputStart, client.inputEnd);
+  client.input = own;
+  client.inputStart = 0;
+  client.inputEnd = tail;
 }
 
 /**
