@@ -37,6 +37,12 @@ const rand = () => {
   seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
   return seed % KEYS;
 };
+/** A second generator for ZADD's scores, so score and member are not consecutive draws of one LCG. */
+let scoreSeed = 987654321;
+const randScore = () => {
+  scoreSeed = (Math.imul(scoreSeed, 1664525) + 1013904223) >>> 0;
+  return scoreSeed % KEYS;
+};
 
 /** redis-benchmark's tests: a command builder per request. */
 const TESTS = {
@@ -52,7 +58,7 @@ const TESTS = {
   sadd: () => resp('SADD', 'myset', `element:${pad(rand())}`),
   hset: () => resp('HSET', 'myhash', `element:${pad(rand())}`, VALUE),
   spop: () => resp('SPOP', 'myset'),
-  zadd: () => resp('ZADD', 'myzset', String(rand()), `element:${pad(rand())}`),
+  zadd: () => resp('ZADD', 'myzset', String(randScore()), `element:${pad(rand())}`),
   zpopmin: () => resp('ZPOPMIN', 'myzset'),
   lrange_100: () => resp('LRANGE', 'mylist', '0', '99'),
   lrange_600: () => resp('LRANGE', 'mylist', '0', '599'),
@@ -118,7 +124,7 @@ function prepare(test) {
     for (let k = 0; k < 200; k++) feed(Buffer.from(Array.from({ length: 100 }, () => resp('SADD', 'myset', `element:${pad(rand())}`)).join(''), 'latin1'));
   }
   if (test === 'zpopmin') {
-    for (let k = 0; k < 200; k++) feed(Buffer.from(Array.from({ length: 100 }, () => resp('ZADD', 'myzset', String(rand()), `element:${pad(rand())}`)).join(''), 'latin1'));
+    for (let k = 0; k < 200; k++) feed(Buffer.from(Array.from({ length: 100 }, () => resp('ZADD', 'myzset', String(randScore()), `element:${pad(rand())}`)).join(''), 'latin1'));
   }
 }
 
