@@ -3,19 +3,11 @@ import { ShardArena } from '../../src/storage/arena.js';
 import { QuicklistCursor, qlFirst, qlNew, qlNext, qlPush, qlSeek } from '../../src/storage/quicklist.js';
 import { bulkEntry, replyEntries } from '../../src/storage/list-value.js';
 import { Reply } from '../../src/protocol/reply.js';
+import { mulberry32 } from './prng.js';
 
 const enc = (s: string) => Buffer.from(s, 'latin1');
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** What Reply.bulk would write for each element: the reference encoding. */
 function expected(elements: string[]): string {

@@ -24,6 +24,7 @@ import {
   qlVerify,
 } from '../../src/storage/quicklist.js';
 import { copyEntry, entryScratch, forEachElement, listDebugText } from '../../src/storage/list-value.js';
+import { mulberry32 } from './prng.js';
 
 const enc = (s: string) => Buffer.from(s, 'latin1');
 const entry = new ListpackEntry();
@@ -52,16 +53,7 @@ function push(a: ShardArena, ql: number, head: boolean, s: string): void {
   qlPush(a, ql, head, b, 0, b.length);
 }
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function randomValue(r: () => number): string {
   const kind = r();

@@ -16,6 +16,7 @@ import {
 } from '../../src/protocol/resp-parser.js';
 import { loadNative, nativeLoadFailure } from '../../src/native/loader.js';
 import { redisAvailable, startRedis, type RedisProcess } from '../oracle/redis-server.js';
+import { mulberry32 } from './prng.js';
 
 const MAX_BULK = 512 * 1024 * 1024;
 const SENTINEL = 0xdeadbeef;
@@ -123,17 +124,7 @@ function chunksAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
   return chunks;
 }
 
-/** mulberry32: small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 // ---------------------------------------------------------------- the TypeScript twin
 
