@@ -12,6 +12,16 @@ const CRLF1 = 10;
 /** Bulk values up to this many bytes are copied by a loop (see bulk). */
 const SHORT_COPY = 64;
 
+/** Writes `$<len>\r\n` for a length below 100 at b[p]; returns the position after it. */
+function shortBulkHeader(b: Uint8Array, p: number, len: number): number {
+  b[p++] = 36; // '$'
+  if (len >= 10) b[p++] = 48 + ((len / 10) | 0);
+  b[p++] = 48 + (len % 10);
+  b[p++] = CRLF0;
+  b[p++] = CRLF1;
+  return p;
+}
+
 export class Reply {
   buf: Uint8Array;
   pos = 0;
@@ -128,12 +138,7 @@ export class Reply {
     const b = this.buf;
     if (n < 100) {
       // The common case written with a local position: a 1-2 digit length, a copy loop.
-      let p = this.pos;
-      b[p++] = 36; // '$'
-      if (n >= 10) b[p++] = 48 + ((n / 10) | 0);
-      b[p++] = 48 + (n % 10);
-      b[p++] = CRLF0;
-      b[p++] = CRLF1;
+      let p = shortBulkHeader(b, this.pos, n);
       for (let i = start; i < end; i++) b[p++] = bytes[i];
       b[p++] = CRLF0;
       b[p++] = CRLF1;
@@ -180,12 +185,7 @@ export class Reply {
     const b = this.buf;
     let len = n < 0 ? 2 : 1;
     for (let t = n < 0 ? -n : n; t >= 10; t = Math.floor(t / 10)) len++;
-    let p = this.pos;
-    b[p++] = 36; // '$'
-    if (len >= 10) b[p++] = 48 + ((len / 10) | 0);
-    b[p++] = 48 + (len % 10);
-    b[p++] = CRLF0;
-    b[p++] = CRLF1;
+    let p = shortBulkHeader(b, this.pos, len);
     p = writeDecimal(b, p, n);
     b[p++] = CRLF0;
     b[p++] = CRLF1;
