@@ -228,8 +228,25 @@ export class Reply {
     else this.ascii(v ? ':1\r\n' : ':0\r\n');
   }
 
-  /** A double: ,<repr> in RESP3, bulk string in RESP2 (Redis's %.17g formatting). */
+  /**
+   * A double: ,<repr> in RESP3, bulk string in RESP2 (Redis's %.17g formatting). Integral values
+   * below 2^53 (sorted-set scores usually are) print as their digits, which is what %.17g gives for
+   * them, without formatting through toExponential; -0 keeps the general path ("-0").
+   */
   double(d: number): void {
+    if (Number.isSafeInteger(d) && !(d === 0 && 1 / d < 0)) {
+      if (this.resp === 3) {
+        this.ensure(24);
+        const b = this.buf;
+        let p = this.pos;
+        b[p++] = 44; // ','
+        p = writeDecimal(b, p, d);
+        b[p++] = CRLF0;
+        b[p++] = CRLF1;
+        this.pos = p;
+      } else this.bulkInteger(d);
+      return;
+    }
     const text = formatDouble(d);
     if (this.resp === 3) {
       this.ascii(',' + text + '\r\n');

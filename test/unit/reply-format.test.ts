@@ -197,3 +197,27 @@ describe('Reply bulk writers', () => {
     }
   });
 });
+
+describe('Reply.double', () => {
+  const text = (resp: 2 | 3, d: number): string => {
+    const r = new Reply(8);
+    r.resp = resp;
+    r.double(d);
+    return Buffer.from(r.buf.subarray(0, r.pos)).toString('latin1');
+  };
+  const reference = (resp: 2 | 3, d: number): string => {
+    const s = formatDouble(d);
+    return resp === 3 ? `,${s}\r\n` : `$${s.length}\r\n${s}\r\n`;
+  };
+
+  it('formats integral values as %.17g does (digits), and everything else through formatDouble', () => {
+    const values = [0, -0, 1, -1, 7, 10, -12345, 2 ** 31, 2 ** 52, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 53, 1e15, 1e16, 1e17, 1e21, 0.5, -2.5, 1.1, 3.14159, 1e-5, Infinity, -Infinity, NaN];
+    let seed = 3;
+    for (let i = 0; i < 500; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      values.push(Math.round((Math.random() - 0.5) * 10 ** (seed % 16)));
+      values.push((Math.random() - 0.5) * 10 ** (seed % 12));
+    }
+    for (const resp of [2, 3] as const) for (const d of values) expect(text(resp, d), String(d)).toBe(reference(resp, d));
+  });
+});
