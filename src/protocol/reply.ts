@@ -12,8 +12,11 @@ const CRLF1 = 10;
 /** Bulk values up to this many bytes are copied by a loop (see bulk). */
 const SHORT_COPY = 64;
 
-/** Writes `$<len>\r\n` for a length below 100 at b[p]; returns the position after it. */
-function shortBulkHeader(b: Uint8Array, p: number, len: number): number {
+/**
+ * Writes `$<len>\r\n` for a length below 100 at b[p]; returns the position after it. Exported for
+ * writers that fill the reply buffer in a loop of their own (LRANGE, list-value.ts).
+ */
+export function shortBulkHeader(b: Uint8Array, p: number, len: number): number {
   b[p++] = 36; // '$'
   if (len >= 10) b[p++] = 48 + ((len / 10) | 0);
   b[p++] = 48 + (len % 10);

@@ -8,7 +8,8 @@
  * DEBUG OBJECT and MEMORY USAGE print.
  */
 import type { ShardArena } from './arena.js';
-import type { Reply } from '../protocol/reply.js';
+import { type Reply, shortBulkHeader } from '../protocol/reply.js';
+import { writeDecimal } from '../protocol/number-parse.js';
 import { ValueType, valueCloners, valueFreers, valueLazyFreers } from './keyspace.js';
 import { LP_HEADER, ListpackEntry, lpNext, lpRead } from './listpack.js';
 import {
@@ -113,24 +114,14 @@ export function replyEntries(r: Reply, a: ShardArena, cur: QuicklistCursor, n: n
       const tag = u8[p];
       if (tag >= TAG_STR6 && tag < TAG_STR6_END) {
         const len = tag & 63;
-        b[o++] = 36; // '$'
-        if (len >= 10) b[o++] = 48 + ((len / 10) | 0);
-        b[o++] = 48 + (len % 10);
-        b[o++] = 13;
-        b[o++] = 10;
+        o = shortBulkHeader(b, o, len);
         const from = p + 1;
         for (let i = 0; i < len; i++) b[o++] = u8[from + i];
         b[o++] = 13;
         b[o++] = 10;
         p += len + 2; // tag, bytes, one back-length byte (entry size <= 64)
       } else if (tag < TAG_UINT7_END) {
-        b[o++] = 36; // '$'
-        b[o++] = tag < 10 ? 49 : tag < 100 ? 50 : 51;
-        b[o++] = 13;
-        b[o++] = 10;
-        if (tag >= 100) b[o++] = 49; // tag < 128: the hundreds digit is 1
-        if (tag >= 10) b[o++] = 48 + (((tag % 100) / 10) | 0);
-        b[o++] = 48 + (tag % 10);
+        o = writeDecimal(b, shortBulkHeader(b, o, tag < 10 ? 1 : tag < 100 ? 2 : 3), tag);
         b[o++] = 13;
         b[o++] = 10;
         p += 2;
