@@ -81,6 +81,18 @@ export class Client {
     this.laddr = `${socket.localAddress ?? ''}:${socket.localPort ?? 0}`;
   }
 
+  /**
+   * Called by the server's cron (Redis's clientsCron resizing): drops an output chunk recent batches
+   * no longer need, and the own input buffer when no input is pending (`empty` replaces it).
+   */
+  shrinkBuffers(empty: Buffer): void {
+    this.output.shrink();
+    if (this.spareInput !== null && this.inputStart === this.inputEnd) {
+      if (this.input === this.spareInput) this.input = empty;
+      this.spareInput = null;
+    }
+  }
+
   /** True when replies may be appended straight to the output (nothing earlier is pending). */
   get ordered(): boolean {
     return this.queueHead === this.queue.length;

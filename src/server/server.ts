@@ -1529,13 +1529,7 @@ export class Server implements ReplySink {
     const timeout = this.config.int('timeout');
     for (const c of this.clients.values()) {
       if (timeout > 0 && c.inFlight === 0 && now - c.lastInteraction > timeout * 1000) this.dropClient(c);
-      else {
-        c.output.shrink();
-        if (c.spareInput !== null && c.inputStart === c.inputEnd) {
-          if (c.input === c.spareInput) c.input = EMPTY;
-          c.spareInput = null;
-        }
-      }
+      else c.shrinkBuffers(EMPTY);
     }
     if (this.pausedUntil !== 0 && now >= this.pausedUntil) {
       this.pausedUntil = 0;
