@@ -51,7 +51,6 @@
  */
 import type { ShardArena } from './arena.js';
 import { moveBytes } from './move-bytes.js';
-import { arenaDataView } from './skiplist.js';
 
 export const enum FieldKind {
   None = 0,
@@ -294,13 +293,13 @@ function copyIn(u8: Uint8Array, to: number, buf: Uint8Array, off: number, len: n
   else u8.set(buf.subarray(off, off + len), to);
 }
 
-// Scores through a DataView (see skiplist.ts arenaDataView): no byte loop through a scratch f64.
+// Scores through the arena's DataView (ShardArena.dv): no byte loop through a scratch f64.
 export function ftScore(a: ShardArena, e: number): number {
-  return arenaDataView(a).getFloat64(e + E_FIELD + a.u32[(e >>> 2) + E_FLEN], true);
+  return a.dv.getFloat64(e + E_FIELD + a.u32[(e >>> 2) + E_FLEN], true);
 }
 
 export function ftSetScore(a: ShardArena, e: number, score: number): void {
-  arenaDataView(a).setFloat64(e + E_FIELD + a.u32[(e >>> 2) + E_FLEN], score, true);
+  a.dv.setFloat64(e + E_FIELD + a.u32[(e >>> 2) + E_FLEN], score, true);
 }
 
 export function ftDelete(a: ShardArena, t: number, buf: Uint8Array, off: number, len: number): boolean {

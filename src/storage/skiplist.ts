@@ -117,20 +117,12 @@ export function lexRangeEmpty(r: LexRange): boolean {
 
 // ---------------------------------------------------------------- node accessors
 
-/**
- * The arena's DataView, for the f64 scores (see ShardArena.dv): re-read after any allocation, which
- * may grow the arena and replace its views.
- */
-export function arenaDataView(arena: ShardArena): DataView {
-  return arena.dv;
-}
-
 export function nodeScore(arena: ShardArena, node: number): number {
-  return arenaDataView(arena).getFloat64(node + N_SCORE, true);
+  return arena.dv.getFloat64(node + N_SCORE, true);
 }
 
 function setNodeScore(arena: ShardArena, node: number, score: number): void {
-  arenaDataView(arena).setFloat64(node + N_SCORE, score, true);
+  arena.dv.setFloat64(node + N_SCORE, score, true);
 }
 
 export function nodeMemberLength(arena: ShardArena, node: number): number {
@@ -307,7 +299,7 @@ export function skiplistInsert(arena: ShardArena, sl: number, score: number, buf
 function linkNode(arena: ShardArena, sl: number, x: number, level: number, score: number): void {
   const u32 = arena.u32;
   const u8 = arena.u8;
-  const dv = arenaDataView(arena);
+  const dv = arena.dv;
   const mstart = x + N_LEVELS + 8 * level;
   const len = u32[(x + N_MEMBER_LEN) >>> 2];
   const s = sl >>> 2;
@@ -386,7 +378,7 @@ function unlinkNode(arena: ShardArena, sl: number, x: number): void {
 function findUpdate(arena: ShardArena, sl: number, score: number, buf: Uint8Array, start: number, len: number): number {
   const u32 = arena.u32;
   const u8 = arena.u8;
-  const dv = arenaDataView(arena);
+  const dv = arena.dv;
   const s = sl >>> 2;
   let x = u32[s + SL_HEADER];
   for (let i = u32[s + SL_LEVEL] - 1; i >= 0; i--) {
@@ -440,7 +432,7 @@ export function skiplistUpdateScore(arena: ShardArena, sl: number, curScore: num
 export function skiplistRank(arena: ShardArena, sl: number, score: number, buf: Uint8Array, start: number, len: number): number {
   const u32 = arena.u32;
   const u8 = arena.u8;
-  const dv = arenaDataView(arena);
+  const dv = arena.dv;
   const s = sl >>> 2;
   const header = u32[s + SL_HEADER];
   let x = header;

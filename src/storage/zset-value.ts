@@ -66,7 +66,6 @@ import {
   skiplistDeleteRangeByLex,
   skiplistBytes,
   nodeScore,
-  arenaDataView,
   nodeMemberStart,
   nodeMemberLength,
   nodeNext,
@@ -169,7 +168,7 @@ function lpMemberView(a: ShardArena, lp: number, pos: number): void {
 /** Score of the score entry at pos. */
 function lpScoreAt(a: ShardArena, lp: number, pos: number): number {
   if (lpIsInt(a, lp, pos)) return lpInt(a, lp, pos);
-  return arenaDataView(a).getFloat64(lpStrStart(a, lp, pos) + 1, true);
+  return a.dv.getFloat64(lpStrStart(a, lp, pos) + 1, true);
 }
 
 function lpInsertScore(a: ShardArena, lp: number, pos: number, score: number): number {
