@@ -21,6 +21,7 @@ import {
   qlFree,
   qlFreeSome,
   qlHead,
+  qlNodeBlock,
   qlNodeBytes,
   qlNodeCount,
   qlNodeEntries,
@@ -189,7 +190,7 @@ export function listMemoryUsage(a: ShardArena, ql: number, samples: number): num
   let seen = 0;
   let bytes = 0;
   for (let node = qlHead(a, ql); node !== 0 && (samples === 0 || seen < samples); node = qlNodeNext(a, node)) {
-    bytes += a.usableSize(node) + a.usableSize(qlNodeListpack(a, node)) + 2 * BLOCK_HEADER;
+    bytes += a.usableSize(node) + a.usableSize(qlNodeBlock(a, node)) + 2 * BLOCK_HEADER;
     seen++;
   }
   if (seen > 0) total += Math.round((bytes / seen) * nodes);

@@ -384,6 +384,79 @@ export function lpDeleteRange(a: ShardArena, lp: number, pos: number, count: num
   return lp;
 }
 
+// ------------------------------------------------------------------ head room (quicklist nodes)
+//
+// A quicklist node may keep its listpack at an offset inside its block, with free bytes before it
+// (and after it): then a push or pop at the head moves the 8-byte header instead of every entry,
+// which is what makes LPUSH/LPOP cost what RPUSH/RPOP do. These functions never allocate, free or
+// ask the arena for a block size (the listpack need not start its block); the caller checks room.
+
+/** Bytes the byte string takes as an entry (tag, payload, back-length), as lpInsert would store it. */
+export function lpEntrySize(buf: Uint8Array, off: number, len: number): number {
+  const n = lpValidInt(buf, off, len);
+  const size = n === n ? intEncodedSize(n) : stringEncodedSize(len);
+  return size + backlenSize(size);
+}
+
+/**
+ * Adds the byte string at the front by writing it, then the header, into the lpEntrySize bytes that
+ * precede `lp` (the caller's free room). Returns the new lp: lp - lpEntrySize.
+ */
+export function lpPrependInRoom(a: ShardArena, lp: number, buf: Uint8Array, off: number, len: number): number {
+  const u8 = a.u8;
+  const total = readU32(u8, lp + H_TOTAL);
+  const count = readU32(u8, lp + H_COUNT);
+  const n = lpValidInt(buf, off, len);
+  const size = n === n ? intEncodedSize(n) : stringEncodedSize(len);
+  const t = size + backlenSize(size);
+  const next = lp - t;
+  // The entry ends where the first entry starts (lp + 8), over the old header: read above.
+  if (n === n) writeInt(u8, next + LP_HEADER, n, size);
+  else writeString(u8, next + LP_HEADER, buf, off, len, size);
+  writeU32(u8, next + H_TOTAL, total + t);
+  writeU32(u8, next + H_COUNT, count + 1);
+  return next;
+}
+
+/** Adds the byte string at the end, into free room the caller checked follows the listpack's bytes. */
+export function lpAppendInRoom(a: ShardArena, lp: number, buf: Uint8Array, off: number, len: number): void {
+  const u8 = a.u8;
+  const total = readU32(u8, lp + H_TOTAL);
+  const n = lpValidInt(buf, off, len);
+  let size: number;
+  if (n === n) {
+    size = intEncodedSize(n);
+    writeInt(u8, lp + total, n, size);
+  } else {
+    size = stringEncodedSize(len);
+    writeString(u8, lp + total, buf, off, len, size);
+  }
+  writeU32(u8, lp + H_TOTAL, total + size + backlenSize(size));
+  bumpCount(a, lp, 1);
+}
+
+/**
+ * Removes the first `count` entries (fewer if the listpack ends) by moving the header forward over
+ * them: returns the new lp (lp plus the bytes removed); the bytes before it are free room.
+ */
+export function lpDeleteHead(a: ShardArena, lp: number, count: number): number {
+  const u8 = a.u8;
+  const total = readU32(u8, lp + H_TOTAL);
+  const entries = readU32(u8, lp + H_COUNT);
+  let p = LP_HEADER;
+  let removed = 0;
+  while (removed < count && p < total) {
+    p += entryTotal(u8, lp + p);
+    removed++;
+  }
+  const gone = p - LP_HEADER;
+  if (gone === 0) return lp;
+  const next = lp + gone;
+  writeU32(u8, next + H_TOTAL, total - gone);
+  writeU32(u8, next + H_COUNT, entries - removed);
+  return next;
+}
+
 // ------------------------------------------------------------------ internals
 
 /**

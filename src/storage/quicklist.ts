@@ -18,35 +18,48 @@
  *
  * Root block (u32 words): 0 head node   4 tail node   8 entry count   12 node count   16 fill (i32)
  * Node block (u32 words): 0 prev        4 next        8 listpack      12 entry count  16 listpack bytes
+ *                         20 block (the arena block holding the listpack)
  *
  * Positions inside a node are listpack positions (byte offsets from the listpack), so a cursor is a
  * (node, pos) pair; any mutation may move a node's listpack, never the node block itself.
+ *
+ * Head room: a node's listpack need not start its block. Pushes and pops at the head of the list
+ * move the listpack's 8-byte header into or out of free bytes before it (lpPrependInRoom,
+ * lpDeleteHead) instead of shifting the node's entries, so LPUSH/LPOP cost what RPUSH/RPOP do; when a
+ * head push finds no room, the listpack is moved to the middle of its free bytes (or into a block of
+ * the exact size needed, as a realloc would make). Listpack functions that allocate or free (inserts,
+ * replaces, appends past the block) need the listpack at its block's start: `plain` moves it back
+ * first. Deletes never reallocate, so they work in place. Memory stays what exact-size reallocs give.
  */
 import type { ShardArena } from './arena.js';
 import {
   ListpackEntry,
   LP_HEADER,
   lpAppend,
+  lpAppendInRoom,
   lpAppendInt,
   lpBytes,
   lpClone,
   lpCount,
   lpDelete,
+  lpDeleteHead,
   lpDeleteRange,
   lpEntryEquals,
+  lpEntrySize,
   lpFind,
   lpFirst,
-  lpFree,
   lpInsert,
   lpLast,
   lpNew,
   lpNext,
   lpPrepend,
+  lpPrependInRoom,
   lpPrev,
   lpRead,
   lpReplace,
   lpSeek,
 } from './listpack.js';
+import { moveBytes } from './move-bytes.js';
 
 const R_HEAD = 0;
 const R_TAIL = 1;
@@ -60,7 +73,8 @@ const N_NEXT = 1;
 const N_LP = 2;
 const N_COUNT = 3;
 const N_SZ = 4;
-const NODE_BYTES = 20;
+const N_BLOCK = 5;
+const NODE_BYTES = 24;
 
 /** Size caps of fill -1..-5 (Redis's optimization_level). */
 const SIZE_LEVELS = [4096, 8192, 16384, 32768, 65536];
@@ -133,12 +147,17 @@ export function qlNodeBytes(a: ShardArena, node: number): number {
   return word(a, node, N_SZ);
 }
 
+/** The arena block holding the node's listpack (which may start after the block's start). */
+export function qlNodeBlock(a: ShardArena, node: number): number {
+  return word(a, node, N_BLOCK);
+}
+
 /** Frees every node and the root. */
 export function qlFree(a: ShardArena, ql: number): void {
   let node = word(a, ql, R_HEAD);
   while (node !== 0) {
     const next = word(a, node, N_NEXT);
-    lpFree(a, word(a, node, N_LP));
+    a.free(word(a, node, N_BLOCK));
     a.free(node);
     node = next;
   }
@@ -158,7 +177,7 @@ export function qlFreeSome(a: ShardArena, ql: number, budget: number): number {
       return used;
     }
     const next = word(a, node, N_NEXT);
-    lpFree(a, word(a, node, N_LP));
+    a.free(word(a, node, N_BLOCK));
     a.free(node);
     used += 2;
     node = next;
@@ -179,6 +198,7 @@ export function qlClone(src: ShardArena, ql: number, dst: ShardArena): number {
     setWord(dst, n, N_LP, lp);
     setWord(dst, n, N_COUNT, word(src, node, N_COUNT));
     setWord(dst, n, N_SZ, word(src, node, N_SZ));
+    setWord(dst, n, N_BLOCK, lp);
     if (prev === 0) setWord(dst, copy, R_HEAD, n);
     else setWord(dst, prev, N_NEXT, n);
     prev = n;
@@ -202,14 +222,61 @@ function newNode(a: ShardArena): number {
   u32[w + N_LP] = lp;
   u32[w + N_COUNT] = 0;
   u32[w + N_SZ] = lpBytes(a, lp);
+  u32[w + N_BLOCK] = lp;
   return node;
 }
 
-/** Stores a node's (possibly moved) listpack and refreshes its count and size words. */
+/**
+ * Stores a node's (possibly moved) listpack and refreshes its count and size words. A listpack that
+ * moved was reallocated, which `plain` made possible: it starts its new block.
+ */
 function storeListpack(a: ShardArena, node: number, lp: number): void {
-  setWord(a, node, N_LP, lp);
+  if (lp !== word(a, node, N_LP)) {
+    setWord(a, node, N_LP, lp);
+    setWord(a, node, N_BLOCK, lp);
+  }
   setWord(a, node, N_COUNT, lpCount(a, lp));
   setWord(a, node, N_SZ, lpBytes(a, lp));
+}
+
+/** Moves the node's listpack to the start of its block (if it is not there); returns it. */
+function plain(a: ShardArena, node: number): number {
+  const lp = word(a, node, N_LP);
+  const block = word(a, node, N_BLOCK);
+  if (lp === block) return lp;
+  moveBytes(a.u8, block, lp, word(a, node, N_SZ));
+  setWord(a, node, N_LP, block);
+  return block;
+}
+
+/**
+ * Gives the node's listpack at least `need` free bytes before it: moves it to the middle of its
+ * block's free bytes, or into a block of exactly the size needed (then into the middle of what the
+ * size class rounds up), as a realloc would. Returns the listpack's new address.
+ */
+function makeHeadRoom(a: ShardArena, node: number, need: number): number {
+  const lp = word(a, node, N_LP);
+  const block = word(a, node, N_BLOCK);
+  const sz = word(a, node, N_SZ);
+  let to = block;
+  if (a.usableSize(block) < sz + need) {
+    to = a.alloc(sz + need);
+  }
+  const spare = a.usableSize(to) - sz - need;
+  const at = to + need + (spare >>> 1);
+  moveBytes(a.u8, at, lp, sz);
+  if (to !== block) {
+    a.free(block);
+    setWord(a, node, N_BLOCK, to);
+  }
+  setWord(a, node, N_LP, at);
+  return at;
+}
+
+/** Whether `len` more bytes fit after the node's listpack inside its block. */
+function tailRoom(a: ShardArena, node: number, len: number): boolean {
+  const block = word(a, node, N_BLOCK);
+  return word(a, node, N_LP) + word(a, node, N_SZ) + len <= block + a.usableSize(block);
 }
 
 /** Links `node` after `old` (or before it when !after); old = 0 only when the list has no node. */
@@ -247,7 +314,7 @@ function dropNode(a: ShardArena, ql: number, node: number): void {
   else setWord(a, ql, R_TAIL, prev);
   setWord(a, ql, R_NODES, word(a, ql, R_NODES) - 1);
   setWord(a, ql, R_COUNT, word(a, ql, R_COUNT) - word(a, node, N_COUNT));
-  lpFree(a, word(a, node, N_LP));
+  a.free(word(a, node, N_BLOCK));
   a.free(node);
 }
 
@@ -278,7 +345,7 @@ const scratchEntry = new ListpackEntry();
 
 /** Appends every entry of `from`'s listpack to `to`'s. The two nodes are distinct. */
 function appendEntries(a: ShardArena, to: number, from: number): void {
-  let lp = word(a, to, N_LP);
+  let lp = plain(a, to);
   const src = word(a, from, N_LP);
   for (let pos = lpFirst(a, src); pos !== 0; pos = lpNext(a, src, pos)) {
     const e = lpRead(a, src, pos, scratchEntry);
@@ -320,8 +387,26 @@ export function qlPush(a: ShardArena, ql: number, head: boolean, buf: Uint8Array
   const fill = qlFill(a, ql);
   const end = word(a, ql, head ? R_HEAD : R_TAIL);
   if (allowInsert(a, end, fill, len)) {
-    const lp = word(a, end, N_LP);
-    storeListpack(a, end, head ? lpPrepend(a, lp, buf, off, len) : lpAppend(a, lp, buf, off, len));
+    const u32 = a.u32;
+    const w = end >>> 2;
+    const t = lpEntrySize(buf, off, len);
+    let lp = u32[w + N_LP];
+    if (head) {
+      if (lp - u32[w + N_BLOCK] < t) lp = makeHeadRoom(a, end, t);
+      lp = lpPrependInRoom(a, lp, buf, off, len);
+      const v = a.u32;
+      v[w + N_LP] = lp;
+      v[w + N_COUNT]++;
+      v[w + N_SZ] += t;
+    } else if (lp === u32[w + N_BLOCK]) {
+      storeListpack(a, end, lpAppend(a, lp, buf, off, len));
+    } else if (tailRoom(a, end, t)) {
+      lpAppendInRoom(a, lp, buf, off, len);
+      u32[w + N_COUNT]++;
+      u32[w + N_SZ] += t;
+    } else {
+      storeListpack(a, end, lpAppend(a, plain(a, end), buf, off, len));
+    }
   } else {
     const node = newNode(a);
     storeListpack(a, node, lpAppend(a, word(a, node, N_LP), buf, off, len));
@@ -467,6 +552,18 @@ export function qlDelete(a: ShardArena, ql: number, cur: QuicklistCursor, forwar
     cur.pos = other === 0 ? 0 : forward ? LP_HEADER : lpLast(a, word(a, other, N_LP));
     return other !== 0;
   }
+  if (pos === LP_HEADER) {
+    // The first entry: the header moves over it (see Head room); the cursor names the next entry.
+    const next = lpDeleteHead(a, lp, 1);
+    setWord(a, node, N_LP, next);
+    setWord(a, node, N_COUNT, word(a, node, N_COUNT) - 1);
+    setWord(a, node, N_SZ, lpBytes(a, next));
+    if (forward) return true;
+    const other = word(a, node, N_PREV);
+    cur.node = other;
+    cur.pos = other === 0 ? 0 : lpLast(a, word(a, other, N_LP));
+    return other !== 0;
+  }
   const before = forward ? 0 : lpPrev(a, lp, pos);
   const next = lpDelete(a, lp, pos);
   storeListpack(a, node, next);
@@ -489,7 +586,7 @@ export function qlDelete(a: ShardArena, ql: number, cur: QuicklistCursor, forwar
 
 /** Replaces the entry under the cursor in place (Redis 7.0 keeps it in its node whatever its size). */
 export function qlReplace(a: ShardArena, cur: QuicklistCursor, buf: Uint8Array, off: number, len: number): void {
-  storeListpack(a, cur.node, lpReplace(a, word(a, cur.node, N_LP), cur.pos, buf, off, len));
+  storeListpack(a, cur.node, lpReplace(a, plain(a, cur.node), cur.pos, buf, off, len));
 }
 
 /** Index of the entry at `pos` inside its node's listpack. O(node entries). */
@@ -512,6 +609,8 @@ function splitNode(a: ShardArena, node: number, pos: number, after: boolean): nu
   const fresh = a.alloc(NODE_BYTES);
   setWord(a, fresh, N_PREV, 0);
   setWord(a, fresh, N_NEXT, 0);
+  setWord(a, fresh, N_LP, copy);
+  setWord(a, fresh, N_BLOCK, copy);
   if (after) {
     storeListpack(a, node, lpDeleteRange(a, word(a, node, N_LP), lpSeek(a, word(a, node, N_LP), index + 1) || lpBytes(a, lp), count));
     storeListpack(a, fresh, lpDeleteRange(a, copy, LP_HEADER, index + 1));
@@ -540,15 +639,15 @@ export function qlInsert(a: ShardArena, ql: number, cur: QuicklistCursor, after:
   setWord(a, ql, R_COUNT, word(a, ql, R_COUNT) + 1);
   if (!full) {
     const at = after ? lpNext(a, lp, pos) || lpBytes(a, lp) : pos;
-    storeListpack(a, node, lpInsert(a, lp, at, buf, off, len));
+    storeListpack(a, node, lpInsert(a, plain(a, node), at, buf, off, len));
     return;
   }
   if (atTail && next !== 0 && allowInsert(a, next, fill, len)) {
-    storeListpack(a, next, lpPrepend(a, word(a, next, N_LP), buf, off, len));
+    storeListpack(a, next, lpPrepend(a, plain(a, next), buf, off, len));
     return;
   }
   if (atHead && prev !== 0 && allowInsert(a, prev, fill, len)) {
-    storeListpack(a, prev, lpAppend(a, word(a, prev, N_LP), buf, off, len));
+    storeListpack(a, prev, lpAppend(a, plain(a, prev), buf, off, len));
     return;
   }
   if (atTail || atHead) {
@@ -594,7 +693,8 @@ export function qlDeleteRange(a: ShardArena, ql: number, start: number, count: n
     } else {
       const del = Math.min(left, n - local);
       const lp = word(a, node, N_LP);
-      storeListpack(a, node, lpDeleteRange(a, lp, lpSeek(a, lp, local), del));
+      if (local === 0) setWord(a, node, N_LP, lpDeleteHead(a, lp, del));
+      storeListpack(a, node, local === 0 ? word(a, node, N_LP) : lpDeleteRange(a, lp, lpSeek(a, lp, local), del));
       setWord(a, ql, R_COUNT, word(a, ql, R_COUNT) - del);
       left -= del;
     }
@@ -617,6 +717,8 @@ export function qlVerify(a: ShardArena, ql: number): void {
     if (n === 0) throw new Error('quicklist: empty node');
     if (n !== lpCount(a, lp)) throw new Error('quicklist: node count differs from its listpack');
     if (word(a, node, N_SZ) !== lpBytes(a, lp)) throw new Error('quicklist: node size differs from its listpack');
+    const block = word(a, node, N_BLOCK);
+    if (lp < block || lp + word(a, node, N_SZ) > block + a.usableSize(block)) throw new Error('quicklist: listpack outside its block');
     let walked = 0;
     for (let p = lpFirst(a, lp); p !== 0; p = lpNext(a, lp, p)) walked++;
     if (walked !== n) throw new Error('quicklist: listpack walk differs from its count');

@@ -295,6 +295,108 @@ describe('quicklist', () => {
     expect(contents(a, ql)).toEqual(['c', 'a', 'b']);
   });
 
+  it('keeps head pushes and pops in the free bytes before a listpack, under every other operation', () => {
+    // Head-heavy random work on short lists, so that nodes whose listpack sits inside its block (after
+    // head pushes or pops) then take tail pushes, replaces, inserts, range deletes, clones and frees.
+    for (const fill of [-2, -1, 2, 5, 64]) {
+      const r = rng(99 + fill);
+      const a = ShardArena.create();
+      const b = ShardArena.create();
+      const blocksBefore = a.liveBlocks;
+      const ql = qlNew(a, fill);
+      const model: string[] = [];
+      const cur = new QuicklistCursor();
+      const small = () => (r() < 0.2 ? randomValue(r) : r() < 0.5 ? String(Math.floor(r() * 300)) : 'h' + 'x'.repeat(Math.floor(r() * 12)));
+      for (let step = 0; step < 4000; step++) {
+        const op = r();
+        if (op < 0.35 || model.length === 0) {
+          const v = small();
+          push(a, ql, true, v);
+          model.unshift(v);
+        } else if (op < 0.45) {
+          const v = small();
+          push(a, ql, false, v);
+          model.push(v);
+        } else if (op < 0.7) {
+          qlFirst(a, ql, cur);
+          expect(readAt(a, cur)).toBe(model[0]);
+          const forward = r() < 0.8;
+          const more = qlDelete(a, ql, cur, forward);
+          model.shift();
+          // Forward, the cursor is on the new first element; backward there is none before it.
+          expect(more).toBe(forward && model.length > 0);
+          if (more) expect(readAt(a, cur)).toBe(model[0]);
+        } else if (op < 0.75) {
+          qlLast(a, ql, cur);
+          qlDelete(a, ql, cur, false);
+          model.pop();
+        } else if (op < 0.8) {
+          const i = Math.floor(r() * model.length);
+          const v = small();
+          qlSeek(a, ql, i, cur);
+          const bytes = enc(v);
+          qlReplace(a, cur, bytes, 0, bytes.length);
+          model[i] = v;
+        } else if (op < 0.87) {
+          const i = Math.floor(r() * model.length);
+          const after = r() < 0.5;
+          const v = small();
+          qlSeek(a, ql, i, cur);
+          const bytes = enc(v);
+          qlInsert(a, ql, cur, after, bytes, 0, bytes.length);
+          model.splice(after ? i + 1 : i, 0, v);
+        } else if (op < 0.92) {
+          const n = Math.floor(r() * 8);
+          qlDeleteRange(a, ql, 0, n);
+          model.splice(0, n);
+        } else if (op < 0.94) {
+          const copy = qlClone(a, ql, b);
+          qlVerify(b, copy);
+          expect(contents(b, copy)).toEqual(model);
+          qlFree(b, copy);
+        } else {
+          // A popped element pushed back at the head (LMOVE) from the scratch copy.
+          if (model.length > 0) {
+            qlLast(a, ql, cur);
+            const n = copyEntry(a, cur);
+            qlDelete(a, ql, cur, false);
+            qlPush(a, ql, true, entryScratch(), 0, n);
+            model.unshift(model.pop()!);
+          }
+        }
+        qlVerify(a, ql);
+        if (step % 20 === 0) {
+          expect(contents(a, ql)).toEqual(model);
+          expect(contentsBackward(a, ql)).toEqual(model);
+        }
+      }
+      expect(contents(a, ql)).toEqual(model);
+      qlFree(a, ql);
+      expect(a.liveBlocks).toBe(blocksBefore);
+      expect(b.liveBlocks).toBe(0);
+    }
+  });
+
+  it('takes no more arena memory for a list built at the head than for one built at the tail', () => {
+    for (const [fill, n, value] of [[-2, 20000, 'xxx'], [-2, 300, 'element:000000012345'], [5, 1000, 'abc'], [-1, 5000, '12345']] as const) {
+      const a = ShardArena.create();
+      const base = a.liveBytes;
+      const tail = qlNew(a, fill);
+      for (let i = 0; i < n; i++) push(a, tail, false, value);
+      const tailBytes = a.liveBytes - base;
+      const head = qlNew(a, fill);
+      for (let i = 0; i < n; i++) push(a, head, true, value);
+      const headBytes = a.liveBytes - base - tailBytes;
+      qlVerify(a, head);
+      // The same node layout, and head room only ever taken from what a size class rounds up.
+      expect(qlNodeCount(a, head)).toBe(qlNodeCount(a, tail));
+      expect(headBytes).toBeLessThanOrEqual(tailBytes);
+      qlFree(a, tail);
+      qlFree(a, head);
+      expect(a.liveBytes).toBe(base);
+    }
+  });
+
   it('finds the next equal element forward across nodes, integers by their text', () => {
     const pool = ['7', '007', '-7', '127', '128', 'x', '', 'yy', '9007199254740993', '-0', '70000', 'z'.repeat(70)];
     for (let seed = 1; seed <= 5; seed++) {
