@@ -49,6 +49,9 @@ async function main(): Promise<void> {
     server.log.warning(`Failed listening: ${(e as Error).message}`);
     process.exit(1);
   }
+  // node's startup pages and glibc's free memory (src/native/process-memory.ts).
+  const { startProcessMemoryCare } = await import('./native/process-memory.js');
+  startProcessMemoryCare();
   let stopping = false;
   const stop = (why: string) => {
     if (stopping) return;

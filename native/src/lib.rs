@@ -10,6 +10,7 @@
 //!   acceptNow(listenFd): accepts a connection while a busy script holds the event loop (accept.rs).
 //!   crc64(state, data, start, end): Redis's CRC-64 for DUMP payloads and RDB files (crc64.rs).
 //!   lzfCompress, lzfDecompress: Redis's LZF for RDB strings (lzf.rs).
+//!   mallocOption, mallocTrim, releaseFilePages: the process's memory outside V8 (process_memory.rs).
 
 mod accept;
 pub mod crc64;
@@ -18,6 +19,7 @@ pub mod lua;
 pub mod lzf;
 mod memory;
 mod napi;
+mod process_memory;
 pub mod resp;
 
 use napi::*;
@@ -143,6 +145,9 @@ pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_va
     }
     if !lzf::register(env, exports) {
         return throw(env, false, b"tessera native addon: could not register the LZF functions\0");
+    }
+    if !process_memory::register(env, exports) {
+        return throw(env, false, b"tessera native addon: could not register the process memory functions\0");
     }
     exports
 }

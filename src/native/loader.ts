@@ -53,6 +53,15 @@ export interface NativeAddon {
   lzfDecompress?(input: Uint8Array, start: number, end: number, out: Uint8Array): number;
   /** memmove of `u8[src, src + n)` to `dst` inside one array (native/src/memory.rs); RangeError when out of bounds. */
   moveBytes(u8: Uint8Array, dst: number, src: number, n: number): void;
+  /**
+   * The process's memory outside V8 (native/src/process_memory.rs; src/native/process-memory.ts uses
+   * them): glibc's mallopt (1 on success) and malloc_trim(0) (true if memory went back), and
+   * releaseFilePages, which drops the clean pages of read-only file mappings (node's code) from the
+   * page tables and answers the bytes that were resident there. Absent from older addons.
+   */
+  mallocOption?(param: number, value: number): number;
+  mallocTrim?(): boolean;
+  releaseFilePages?(): number;
 }
 
 let loaded = false;

@@ -1,0 +1,64 @@
+/**
+ * The server process's resident memory outside V8's heap (src/cli.ts starts this; the server as a
+ * library does not). Measured in bench/README.md, "Process floor: node's startup pages and glibc's
+ * free memory".
+ *
+ * - Once, shortly after the server listens, the clean pages of node's read-only file mappings (its
+ *   code and read-only data, ~44 MiB resident after startup) leave the page tables
+ *   (`releaseFilePages`). Most were touched only while node bootstrapped and the server's modules
+ *   were compiled; they stay in the kernel's page cache, and the ones serving needs come back on
+ *   first use (a minor fault each), which is the 10-20 MiB that stays resident while serving.
+ * - After a busy period, once the event loop has been idle for a tick of this timer, glibc's
+ *   malloc_trim(0) gives free pages back (freed input buffers and other native allocations that
+ *   glibc keeps in its heaps). It runs at most every MIN_TRIM_GAP_MS, and only after the event loop was busy
+ *   since the last trim, so a steady load never pays for it; it costs 1-20 ms when it runs.
+ *
+ * Without the addon's functions (no addon, or an older one) nothing happens.
+ * For A/B measurements `TESSERA_MEMORY_CARE` = `0` turns both off, `release` or `trim` keeps only that one.
+ */
+import { performance } from 'node:perf_hooks';
+import { loadNative } from './loader.js';
+
+/** Delay between the server listening and the release of node's startup pages. */
+const RELEASE_DELAY_MS = 1000;
+/** How often the event loop's utilization is sampled. */
+const TICK_MS = 500;
+/** Utilization of one tick above which the process counts as busy; at or below, as idle. */
+const BUSY_UTILIZATION = 0.05;
+/** Least time between two trims. */
+const MIN_TRIM_GAP_MS = 5000;
+
+/** Starts the release and the idle trims; answers a function that stops them. Timers are unref'd. */
+export function startProcessMemoryCare(): () => void {
+  const addon = loadNative();
+  const releaseFilePages = addon?.releaseFilePages;
+  const mallocTrim = addon?.mallocTrim;
+  const only = process.env.TESSERA_MEMORY_CARE;
+  if (only === '0' || !releaseFilePages || !mallocTrim) return () => {};
+  const release = setTimeout(() => {
+    if (only !== 'trim') releaseFilePages();
+  }, RELEASE_DELAY_MS);
+  release.unref();
+  let last = performance.eventLoopUtilization();
+  let busySinceTrim = false;
+  let lastTrim = -Infinity;
+  const tick = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    const utilization = performance.eventLoopUtilization(now, last).utilization;
+    last = now;
+    if (utilization > BUSY_UTILIZATION) {
+      busySinceTrim = true;
+      return;
+    }
+    const t = performance.now();
+    if (!busySinceTrim || t - lastTrim < MIN_TRIM_GAP_MS || only === 'release') return;
+    busySinceTrim = false;
+    lastTrim = t;
+    mallocTrim();
+  }, TICK_MS);
+  tick.unref();
+  return () => {
+    clearTimeout(release);
+    clearInterval(tick);
+  };
+}

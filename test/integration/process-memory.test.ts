@@ -1,0 +1,74 @@
+/**
+ * The CLI's process memory care (src/native/process-memory.ts): about a second after it listens,
+ * the server drops node's clean startup pages from its page tables, and then serves as before
+ * (the pages it needs come back). Both thread modes; TESSERA_MEMORY_CARE=0 keeps the pages.
+ */
+import { describe, it, expect } from 'vitest';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { freePort, waitForPort } from '../oracle/redis-server.js';
+import { loadNative } from '../../src/native/loader.js';
+
+const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const supported = process.platform === 'linux' && typeof loadNative()?.releaseFilePages === 'function';
+
+function rssFileKb(pid: number): number {
+  const m = /^RssFile:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Sends `count` SETs then GETs over one connection; answers what came back. */
+async function setGet(port: number, count: number): Promise<string> {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.setEncoding('latin1');
+  let data = '';
+  socket.on('data', (d: string) => (data += d));
+  let out = '';
+  for (let i = 0; i < count; i++) out += `*3\r\n$3\r\nSET\r\n$${String(i).length + 2}\r\nk:${i}\r\n$${String(i).length + 2}\r\nv:${i}\r\n`;
+  for (let i = 0; i < count; i++) out += `*2\r\n$3\r\nGET\r\n$${String(i).length + 2}\r\nk:${i}\r\n`;
+  socket.write(out, 'latin1');
+  let expected = '+OK\r\n'.repeat(count);
+  for (let i = 0; i < count; i++) expected += `$${String(i).length + 2}\r\nv:${i}\r\n`;
+  const deadline = Date.now() + 10000;
+  while (data.length < expected.length && Date.now() < deadline) await sleep(20);
+  socket.destroy();
+  return data === expected ? 'ok' : `unexpected reply (${data.length} of ${expected.length} bytes)`;
+}
+
+async function run(threads: number, care: boolean): Promise<{ startup: number; later: number; reply: string }> {
+  const port = await freePort();
+  const env = { ...process.env, TESSERA_MEMORY_CARE: care ? '1' : '0' };
+  const child = spawn(process.execPath, [CLI, '--port', String(port), '--bind', '127.0.0.1', '--threads', String(threads), '--loglevel', 'warning'], { stdio: 'ignore', env });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    await waitForPort(port, child, 'tessera', 15000);
+    const startup = rssFileKb(child.pid!);
+    await sleep(2500);
+    const reply = await setGet(port, 2000);
+    await sleep(200);
+    return { startup, later: rssFileKb(child.pid!), reply };
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+describe.skipIf(!supported)('process memory care in the CLI', () => {
+  for (const threads of [0, 2]) {
+    it(`--threads ${threads}: startup pages leave the resident set, and the server still serves`, async () => {
+      const cared = await run(threads, true);
+      expect(cared.reply).toBe('ok');
+      expect(cared.later).toBeLessThan(cared.startup * 0.75);
+    }, 30000);
+  }
+
+  it('TESSERA_MEMORY_CARE=0 keeps them', async () => {
+    const plain = await run(0, false);
+    expect(plain.reply).toBe('ok');
+    expect(plain.later).toBeGreaterThan(plain.startup * 0.9);
+  }, 30000);
+});
