@@ -62,7 +62,12 @@ export function copyEntry(a: ShardArena, cur: QuicklistCursor): number {
     while (size < n) size *= 2;
     scratch = new Uint8Array(size);
   }
-  scratch.set(a.u8.subarray(entry.start, entry.start + n));
+  const u8 = a.u8;
+  const from = entry.start;
+  // A loop for short elements: `set` from a subarray of the (shared) arena allocates a view and
+  // takes V8's slow path for shared memory.
+  if (n <= 64) for (let i = 0; i < n; i++) scratch[i] = u8[from + i];
+  else scratch.set(u8.subarray(from, from + n));
   return n;
 }
 

@@ -238,7 +238,11 @@ export function setPopRandom(arena: ShardArena, word: number): void {
     const start = ftFieldStart(arena, e);
     const len = ftFieldLength(arena, e);
     const copy = popScratch(len);
-    copy.set(arena.u8.subarray(start, start + len));
+    const u8 = arena.u8;
+    // A loop for short members: `set` from a subarray of the (shared) arena allocates a view and
+    // takes V8's slow path for shared memory.
+    if (len <= 64) for (let i = 0; i < len; i++) copy[i] = u8[start + i];
+    else copy.set(u8.subarray(start, start + len));
     ftDeleteEntry(arena, t, e);
     randomMember.buf = copy;
     randomMember.off = 0;
