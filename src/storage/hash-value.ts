@@ -44,9 +44,9 @@ import {
   ftFree,
   ftFreeSome,
   ftInsertValue,
+  ftUpsertValue,
   ftMemory,
   ftNew,
-  ftSetValue,
   ftValueLength,
   ftValueStart,
 } from './field-table.js';
@@ -155,14 +155,7 @@ export function hashSet(
   if (!isTableRoot(ks.valueWord(e)) && (flen > maxValue || vlen > maxValue)) hashConvertToTable(ks, e);
   const root = ks.valueWord(e);
   if (isTableRoot(root)) {
-    const t = tableOf(root);
-    const fe = ftFind(a, t, fbuf, foff, flen);
-    if (fe !== 0) {
-      ftSetValue(a, t, fe, vbuf, voff, vlen);
-      return false;
-    }
-    ftInsertValue(a, t, fbuf, foff, flen, vbuf, voff, vlen);
-    return true;
+    return ftUpsertValue(a, tableOf(root), fbuf, foff, flen, vbuf, voff, vlen);
   }
   let lp = root;
   const pos = lpFind(a, lp, 0, fbuf, foff, flen, 1);

@@ -44,6 +44,7 @@ import {
   ftClone,
   ftCount,
   ftFind,
+  ftAdd,
   ftInsert,
   ftDelete,
   ftDeleteEntry,
@@ -132,10 +133,7 @@ export function setAdd(arena: ShardArena, word: number, buf: Uint8Array, off: nu
     }
     word = intsetToHashtable(arena, word);
   }
-  const t = tableOf(word);
-  if (ftFind(arena, t, buf, off, len) !== 0) return 0;
-  ftInsert(arena, t, buf, off, len);
-  return word;
+  return ftAdd(arena, tableOf(word), buf, off, len) ? word : 0;
 }
 
 /** Removes a member (Redis's setTypeRemove); true when it was there. The word never changes. */

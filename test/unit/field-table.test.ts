@@ -10,7 +10,9 @@ import {
   ftFieldBytes,
   ftFind,
   ftForEach,
+  ftAdd,
   ftFree,
+  ftHash,
   ftInsert,
   ftInsertValue,
   ftRandomEntry,
@@ -19,6 +21,7 @@ import {
   ftScore,
   ftSetScore,
   ftSetValue,
+  ftUpsertValue,
   ftValueBytes,
 } from '../../src/storage/field-table.js';
 
@@ -70,6 +73,62 @@ describe('field table', () => {
     const copy = ftClone(a, t, a);
     ftFree(a, copy);
     expect(a.liveBlocks).toBe(live);
+  });
+
+  it('adds and upserts with one hash as find-then-insert does, through resizes (members, scores, values)', () => {
+    const a = ShardArena.create();
+    const values = ftNewBytes(a);
+    const members = ftNew(a, FieldKind.None);
+    const scores = ftNew(a, FieldKind.Score);
+    const vmodel = new Map<string, string>();
+    const mmodel = new Set<string>();
+    for (let step = 0; step < 20000; step++) {
+      const k = 'm' + Math.floor(Math.random() * (step < 10000 ? 4000 : 400));
+      const kb = b(`..${k}..`);
+      const op = Math.random();
+      if (op < 0.4) {
+        const v = 'v'.repeat(Math.floor(Math.random() * 90)) + step;
+        const vb = b(v);
+        expect(ftUpsertValue(a, values, kb, 2, kb.length - 4, vb, 0, vb.length)).toBe(!vmodel.has(k));
+        vmodel.set(k, v);
+      } else if (op < 0.75) {
+        const added = !mmodel.has(k);
+        expect(ftAdd(a, members, kb, 2, kb.length - 4)).toBe(added);
+        expect(ftAdd(a, scores, kb, 2, kb.length - 4)).toBe(added);
+        mmodel.add(k);
+      } else if (op < 0.87) {
+        expect(ftDelete(a, values, b(k), 0, k.length)).toBe(vmodel.delete(k));
+      } else {
+        const had = mmodel.delete(k);
+        expect(ftDelete(a, members, b(k), 0, k.length)).toBe(had);
+        expect(ftDelete(a, scores, b(k), 0, k.length)).toBe(had);
+      }
+      expect(ftCount(a, values)).toBe(vmodel.size);
+      expect(ftCount(a, members)).toBe(mmodel.size);
+    }
+    expect(dump(a, values)).toEqual(vmodel);
+    expect(new Set(dump(a, members).keys())).toEqual(mmodel);
+    for (const k of mmodel) expect(ftScore(a, ftFind(a, scores, b(k), 0, k.length))).toBe(0);
+  });
+
+  it('hashes as MurmurHash3 x86_32 (reference vectors), from any offset and for every tail length', () => {
+    expect(ftHash(b(''), 0, 0, 0)).toBe(0);
+    expect(ftHash(b(''), 0, 0, 1)).toBe(0x514e28b7);
+    expect(ftHash(b(''), 0, 0, 0xffffffff)).toBe(0x81f16f39);
+    expect(ftHash(b('hello'), 0, 5, 0)).toBe(0x248bfa47);
+    expect(ftHash(b('Hello, world!'), 0, 13, 1234)).toBe(0xfaf6cdb3);
+    expect(ftHash(b('The quick brown fox jumps over the lazy dog'), 0, 43, 0)).toBe(0x2e4ff723);
+    expect(ftHash(b('aaaa'), 0, 4, 0x9747b28c)).toBe(0x5a97808a);
+    expect(ftHash(b('aaa'), 0, 3, 0x9747b28c)).toBe(0x283e0130);
+    expect(ftHash(b('aa'), 0, 2, 0x9747b28c)).toBe(0x5d211726);
+    expect(ftHash(b('a'), 0, 1, 0x9747b28c)).toBe(0x7fa09ea6);
+    const framed = b('xx element:000000012345 yy');
+    expect(ftHash(framed, 3, 20, 77)).toBe(ftHash(b('element:000000012345'), 0, 20, 77));
+    // Low bits (what a bucket index takes) spread evenly over redis-benchmark's members.
+    const buckets = new Array(1024).fill(0);
+    for (let i = 0; i < 100000; i++) buckets[ftHash(b(`element:${String(i).padStart(12, '0')}`), 0, 20, 42) & 1023]++;
+    expect(Math.max(...buckets)).toBeLessThan(150);
+    expect(Math.min(...buckets)).toBeGreaterThan(50);
   });
 
   it('keeps scores and members-only entries', () => {
