@@ -5,8 +5,9 @@
  *   is an integer entry when it is a safe integer (not -0), else a 9-byte string entry 'd' + the f64's
  *   8 little-endian bytes (exact, and never mistaken for an integer, as the tag is not a digit).
  *   Members stored by the listpack as integers (canonical decimal text) read back as that text.
- * - Skiplist (large): a root block [0, skiplist, field table]; the skiplist orders (score, member), the
- *   field table (FieldKind.Score) maps member -> score. The leading 0 word tells the root apart from
+ * - Skiplist (large): a root block [0, tree, field table]; the field table (FieldKind.Score) maps
+ *   member -> score and holds the member bytes, the tree (zset-tree.ts, a counted B+tree standing in
+ *   for Redis's zskiplist) orders (score, member) with references to the table's entries. The leading 0 word tells the root apart from
  *   a listpack (whose first word, its byte count, is never 0), so freeing and cloning need no
  *   encoding byte.
  *
@@ -14,7 +15,7 @@
  * entries or a member would be longer than `zset-max-listpack-value` bytes; never back on deletes
  * (as Redis 7.0). Store commands build a result and call `zsetConvertToListpackIfNeeded`.
  *
- * Elements are addressed by handles: a listpack position of the member entry, or a skiplist node;
+ * Elements are addressed by handles: a listpack position of the member entry, or a tree handle;
  * 0 is "none". Handles stay valid until the value is modified.
  *
  * `ZSetRef` names a value while a command works on it; mutations may change `root` and `enc`, which
@@ -44,32 +45,8 @@ import {
   lpDeleteRange,
   lpEntryBytes,
 } from './listpack.js';
-import { FieldKind, ftNew, ftFree, ftFreeSome, ftClone, ftCount, ftFind, ftInsert, ftScore, ftSetScore, ftDeleteEntry, ftFieldStart, ftFieldLength, ftMemory, ftExpand } from './field-table.js';
+import { FieldKind, ftNew, ftFree, ftFreeSome, ftClone, ftCount, ftFind, ftInsert, ftScore, ftSetScore, ftDeleteEntry, ftMemory, ftExpand } from './field-table.js';
 import {
-  skiplistCreate,
-  skiplistFree,
-  skiplistFreeSome,
-  skiplistInsert,
-  skiplistDelete,
-  skiplistUpdateScore,
-  skiplistRank,
-  skiplistByRank,
-  skiplistLength,
-  skiplistFirst,
-  skiplistLast,
-  skiplistFirstInScoreRange,
-  skiplistLastInScoreRange,
-  skiplistFirstInLexRange,
-  skiplistLastInLexRange,
-  skiplistDeleteRangeByRank,
-  skiplistDeleteRangeByScore,
-  skiplistDeleteRangeByLex,
-  skiplistBytes,
-  nodeScore,
-  nodeMemberStart,
-  nodeMemberLength,
-  nodeNext,
-  nodePrev,
   compareBytes,
   scoreGteMin,
   scoreLteMax,
@@ -80,6 +57,32 @@ import {
   type ScoreRange,
   type LexRange,
 } from './skiplist.js';
+import {
+  ztCreate,
+  ztFree,
+  ztFreeSome,
+  ztInsert,
+  ztDelete,
+  ztUpdateScore,
+  ztRank,
+  ztByRank,
+  ztLength,
+  ztFirst,
+  ztLast,
+  ztNext,
+  ztPrev,
+  ztHandleScore,
+  ztMemberStart,
+  ztMemberLength,
+  ztFirstInScoreRange,
+  ztLastInScoreRange,
+  ztFirstInLexRange,
+  ztLastInLexRange,
+  ztDeleteRangeByRank,
+  ztDeleteRangeByScore,
+  ztDeleteRangeByLex,
+  ztBytes,
+} from './zset-tree.js';
 
 export type { ScoreRange, LexRange } from './skiplist.js';
 
@@ -235,7 +238,7 @@ export function zsetCreate(z: ZSetRef, arena: ShardArena, sizeHint: number, valu
 }
 
 function newSkiplistRoot(arena: ShardArena, sizeHint: number): number {
-  const sl = skiplistCreate(arena);
+  const sl = ztCreate(arena);
   const ft = ftNew(arena, FieldKind.Score, Math.max(0, Math.min(sizeHint, 1 << 20)));
   const root = arena.alloc(12);
   const u32 = arena.u32;
@@ -248,7 +251,7 @@ function newSkiplistRoot(arena: ShardArena, sizeHint: number): number {
 export function zsetFreeRoot(arena: ShardArena, root: number): void {
   if (isSkiplistRoot(arena, root)) {
     const u32 = arena.u32;
-    skiplistFree(arena, u32[(root >>> 2) + SL_ROOT_SKIPLIST]);
+    ztFree(arena, u32[(root >>> 2) + SL_ROOT_SKIPLIST]);
     ftFree(arena, arena.u32[(root >>> 2) + SL_ROOT_TABLE]);
     arena.free(root);
   } else {
@@ -256,9 +259,9 @@ export function zsetFreeRoot(arena: ShardArena, root: number): void {
   }
 }
 
-/** Lazy freeing: the skiplist's nodes, then the member table, then the root (see LazyValueFreer). */
+/** Lazy freeing: the tree's nodes, then the member table, then the root (see LazyValueFreer). */
 valueLazyFreers[ValueType.ZSet] = {
-  effort: (arena, root) => (isSkiplistRoot(arena, root) ? skiplistLength(arena, arena.u32[(root >>> 2) + SL_ROOT_SKIPLIST]) : 1),
+  effort: (arena, root) => (isSkiplistRoot(arena, root) ? ztLength(arena, arena.u32[(root >>> 2) + SL_ROOT_SKIPLIST]) : 1),
   freeSome(arena, root, budget) {
     if (!isSkiplistRoot(arena, root)) {
       lpFree(arena, root);
@@ -268,7 +271,7 @@ valueLazyFreers[ValueType.ZSet] = {
     let used = 0;
     const sl = u32[(root >>> 2) + SL_ROOT_SKIPLIST];
     if (sl !== 0) {
-      used = skiplistFreeSome(arena, sl, budget);
+      used = ztFreeSome(arena, sl, budget);
       if (used >= budget) return used;
       u32[(root >>> 2) + SL_ROOT_SKIPLIST] = 0;
     }
@@ -292,15 +295,15 @@ export function zsetFree(z: ZSetRef): void {
 export function zsetCloneRoot(src: ShardArena, root: number, dst: ShardArena): number {
   if (!isSkiplistRoot(src, root)) return lpClone(src, root, dst);
   const sl = src.u32[(root >>> 2) + SL_ROOT_SKIPLIST];
-  const ft = src.u32[(root >>> 2) + SL_ROOT_TABLE];
-  const ftCopy = ftClone(src, ft, dst);
-  const slCopy = skiplistCreate(dst);
-  // Appending in order: each insert walks to the end, O(log n) per element.
-  for (let n = skiplistFirst(src, sl); n !== 0; n = nodeNext(src, n)) {
-    const start = nodeMemberStart(src, n);
-    const len = nodeMemberLength(src, n);
-    if (src === dst) skiplistInsert(dst, slCopy, nodeScore(src, n), dst.u8, start, len);
-    else skiplistInsert(dst, slCopy, nodeScore(src, n), src.u8, start, len);
+  const ftCopy = ftClone(src, src.u32[(root >>> 2) + SL_ROOT_TABLE], dst);
+  const slCopy = ztCreate(dst);
+  // Appending in order, each element referring to its entry in the copied table: each insert
+  // descends to the last leaf, O(log n) per element.
+  for (let h = ztFirst(src, sl); h !== 0; h = ztNext(src, h)) {
+    const start = ztMemberStart(src, h);
+    const len = ztMemberLength(src, h);
+    const e = src === dst ? ftFind(dst, ftCopy, dst.u8, start, len) : ftFind(dst, ftCopy, src.u8, start, len);
+    ztInsert(dst, slCopy, ztHandleScore(src, h), e);
   }
   const copy = dst.alloc(12);
   const u32 = dst.u32;
@@ -312,7 +315,7 @@ export function zsetCloneRoot(src: ShardArena, root: number, dst: ShardArena): n
 
 export function zsetLength(z: ZSetRef): number {
   if (z.enc === Encoding.ListPack) return lpCount(z.arena, z.root) >>> 1;
-  return skiplistLength(z.arena, slOf(z));
+  return ztLength(z.arena, slOf(z));
 }
 
 // ---------------------------------------------------------------- conversion
@@ -334,7 +337,7 @@ export function zsetConvertToSkiplist(z: ZSetRef, expected: number): void {
     const owned = buf === intText ? intText.slice(0, len) : buf;
     const e = ftInsert(a, ft, owned, owned === buf ? start : 0, len);
     ftSetScore(a, e, score);
-    skiplistInsert(a, sl, score, owned === buf ? a.u8 : owned, owned === buf ? start : 0, len);
+    ztInsert(a, sl, score, e);
     pos = lpNext(a, lp, spos);
   }
   lpFree(a, lp);
@@ -350,11 +353,12 @@ export function zsetConvertToListpackIfNeeded(z: ZSetRef, maxLen: number, limits
   if (z.enc !== Encoding.SkipList) return;
   const a = z.arena;
   const sl = slOf(z);
-  if (skiplistLength(a, sl) > limits.entries || maxLen > limits.value) return;
+  if (ztLength(a, sl) > limits.entries || maxLen > limits.value) return;
   let lp = lpNew(a);
-  for (let n = skiplistFirst(a, sl); n !== 0; n = nodeNext(a, n)) {
-    lp = lpInsert(a, lp, lpBytes(a, lp), a.u8, nodeMemberStart(a, n), nodeMemberLength(a, n));
-    lp = lpInsertScore(a, lp, lpBytes(a, lp), nodeScore(a, n));
+  for (let h = ztFirst(a, sl); h !== 0; h = ztNext(a, h)) {
+    // Each insert may grow the arena: the handle's bytes are read again after it.
+    lp = lpInsert(a, lp, lpBytes(a, lp), a.u8, ztMemberStart(a, h), ztMemberLength(a, h));
+    lp = lpInsertScore(a, lp, lpBytes(a, lp), ztHandleScore(a, h));
   }
   zsetFreeRoot(a, z.root);
   z.root = lp;
@@ -430,7 +434,7 @@ export function zsetAdd(z: ZSetRef, score: number, buf: Uint8Array, off: number,
     if ((lt && score >= cur) || (gt && score <= cur)) return ZAddOut.Nop;
     zsetResult.score = score;
     if (score !== cur) {
-      skiplistUpdateScore(a, sl, cur, a.u8, ftFieldStart(a, e), ftFieldLength(a, e), score);
+      ztUpdateScore(a, sl, cur, e, score);
       ftSetScore(a, e, score);
       return ZAddOut.Updated;
     }
@@ -439,7 +443,7 @@ export function zsetAdd(z: ZSetRef, score: number, buf: Uint8Array, off: number,
   if (xx) return ZAddOut.Nop;
   const ne = ftInsert(a, ft, buf, off, len);
   ftSetScore(a, ne, score);
-  skiplistInsert(a, sl, score, a.u8, ftFieldStart(a, ne), len);
+  ztInsert(a, sl, score, ne);
   zsetResult.score = score;
   return ZAddOut.Added;
 }
@@ -456,7 +460,7 @@ export function zsetRemove(z: ZSetRef, buf: Uint8Array, off: number, len: number
   const ft = ftOf(z);
   const e = ftFind(a, ft, buf, off, len);
   if (e === 0) return false;
-  skiplistDelete(a, slOf(z), ftScore(a, e), a.u8, ftFieldStart(a, e), ftFieldLength(a, e));
+  ztDelete(a, slOf(z), ftScore(a, e), e);
   ftDeleteEntry(a, ft, e);
   return true;
 }
@@ -482,14 +486,14 @@ export function zsetRank(z: ZSetRef, buf: Uint8Array, off: number, len: number, 
   if (e === 0) return -1;
   const score = ftScore(a, e);
   zsetResult.score = score;
-  const r = skiplistRank(a, slOf(z), score, a.u8, ftFieldStart(a, e), ftFieldLength(a, e));
+  const r = ztRank(a, slOf(z), score, e);
   return reverse ? length - r : r - 1;
 }
 
 // ---------------------------------------------------------------- handles (iteration)
 
 export function zsetFirst(z: ZSetRef): number {
-  return z.enc === Encoding.ListPack ? lpFirst(z.arena, z.root) : skiplistFirst(z.arena, slOf(z));
+  return z.enc === Encoding.ListPack ? lpFirst(z.arena, z.root) : ztFirst(z.arena, slOf(z));
 }
 
 export function zsetLast(z: ZSetRef): number {
@@ -497,7 +501,7 @@ export function zsetLast(z: ZSetRef): number {
     const last = lpLast(z.arena, z.root);
     return last === 0 ? 0 : lpPrev(z.arena, z.root, last);
   }
-  return skiplistLast(z.arena, slOf(z));
+  return ztLast(z.arena, slOf(z));
 }
 
 export function zsetNext(z: ZSetRef, h: number): number {
@@ -505,23 +509,23 @@ export function zsetNext(z: ZSetRef, h: number): number {
     const spos = lpNext(z.arena, z.root, h);
     return lpNext(z.arena, z.root, spos);
   }
-  return nodeNext(z.arena, h);
+  return ztNext(z.arena, h);
 }
 
 export function zsetPrev(z: ZSetRef, h: number): number {
   if (z.enc === Encoding.ListPack) return h === lpFirst(z.arena, z.root) ? 0 : lpPrev(z.arena, z.root, lpPrev(z.arena, z.root, h));
-  return nodePrev(z.arena, h);
+  return ztPrev(z.arena, h);
 }
 
 /** The element of 0-based rank `rank` (ascending), 0 when out of range. */
 export function zsetAtRank(z: ZSetRef, rank: number): number {
   if (z.enc === Encoding.ListPack) return lpSeek(z.arena, z.root, 2 * rank);
-  return skiplistByRank(z.arena, slOf(z), rank + 1);
+  return ztByRank(z.arena, slOf(z), rank + 1);
 }
 
 export function zsetHandleScore(z: ZSetRef, h: number): number {
   if (z.enc === Encoding.ListPack) return lpScoreAt(z.arena, z.root, lpNext(z.arena, z.root, h));
-  return nodeScore(z.arena, h);
+  return ztHandleScore(z.arena, h);
 }
 
 /** Points memberView at a handle's member bytes. */
@@ -529,8 +533,8 @@ export function zsetMember(z: ZSetRef, h: number): typeof memberView {
   if (z.enc === Encoding.ListPack) lpMemberView(z.arena, z.root, h);
   else {
     memberView.buf = z.arena.u8;
-    memberView.start = nodeMemberStart(z.arena, h);
-    memberView.len = nodeMemberLength(z.arena, h);
+    memberView.start = ztMemberStart(z.arena, h);
+    memberView.len = ztMemberLength(z.arena, h);
   }
   return memberView;
 }
@@ -553,14 +557,14 @@ export function zsetMemberStable(z: ZSetRef, h: number): typeof memberView {
 /** A copy of a handle's member bytes. Allocates. */
 export function zsetMemberCopy(z: ZSetRef, h: number): Uint8Array {
   if (z.enc === Encoding.ListPack) return lpEntryBytes(z.arena, z.root, h);
-  const start = nodeMemberStart(z.arena, h);
-  return z.arena.u8.slice(start, start + nodeMemberLength(z.arena, h));
+  const start = ztMemberStart(z.arena, h);
+  return z.arena.u8.slice(start, start + ztMemberLength(z.arena, h));
 }
 
 // ---------------------------------------------------------------- ranges
 
 export function zsetFirstInScoreRange(z: ZSetRef, r: ScoreRange): number {
-  if (z.enc !== Encoding.ListPack) return skiplistFirstInScoreRange(z.arena, slOf(z), r);
+  if (z.enc !== Encoding.ListPack) return ztFirstInScoreRange(z.arena, slOf(z), r);
   if (scoreRangeEmpty(r)) return 0;
   for (let h = zsetFirst(z); h !== 0; h = zsetNext(z, h)) {
     const s = zsetHandleScore(z, h);
@@ -570,7 +574,7 @@ export function zsetFirstInScoreRange(z: ZSetRef, r: ScoreRange): number {
 }
 
 export function zsetLastInScoreRange(z: ZSetRef, r: ScoreRange): number {
-  if (z.enc !== Encoding.ListPack) return skiplistLastInScoreRange(z.arena, slOf(z), r);
+  if (z.enc !== Encoding.ListPack) return ztLastInScoreRange(z.arena, slOf(z), r);
   if (scoreRangeEmpty(r)) return 0;
   for (let h = zsetLast(z); h !== 0; h = zsetPrev(z, h)) {
     const s = zsetHandleScore(z, h);
@@ -591,7 +595,7 @@ function listpackInLexRange(z: ZSetRef, r: LexRange): boolean {
 }
 
 export function zsetFirstInLexRange(z: ZSetRef, r: LexRange): number {
-  if (z.enc !== Encoding.ListPack) return skiplistFirstInLexRange(z.arena, slOf(z), r);
+  if (z.enc !== Encoding.ListPack) return ztFirstInLexRange(z.arena, slOf(z), r);
   if (!listpackInLexRange(z, r)) return 0;
   for (let h = zsetFirst(z); h !== 0; h = zsetNext(z, h)) {
     const m = zsetMember(z, h);
@@ -601,7 +605,7 @@ export function zsetFirstInLexRange(z: ZSetRef, r: LexRange): number {
 }
 
 export function zsetLastInLexRange(z: ZSetRef, r: LexRange): number {
-  if (z.enc !== Encoding.ListPack) return skiplistLastInLexRange(z.arena, slOf(z), r);
+  if (z.enc !== Encoding.ListPack) return ztLastInLexRange(z.arena, slOf(z), r);
   if (!listpackInLexRange(z, r)) return 0;
   for (let h = zsetLast(z); h !== 0; h = zsetPrev(z, h)) {
     const m = zsetMember(z, h);
@@ -641,18 +645,16 @@ export function zsetDeleteRangeByRank(z: ZSetRef, start: number, end: number): n
   }
   dropArena = a;
   dropTable = ftOf(z);
-  return skiplistDeleteRangeByRank(a, slOf(z), start + 1, end + 1, dropFromTable);
+  return ztDeleteRangeByRank(a, slOf(z), start + 1, end + 1, dropFromTable);
 }
 
 /** The value whose member index `dropFromTable` updates: set just before a range delete (no closure per call). */
 let dropArena: ShardArena | null = null;
 let dropTable = 0;
 
-/** Removes a skiplist node's member from the member index of the value being range-deleted. */
-function dropFromTable(node: number): void {
-  const a = dropArena as ShardArena;
-  const e = ftFind(a, dropTable, a.u8, nodeMemberStart(a, node), nodeMemberLength(a, node));
-  if (e !== 0) ftDeleteEntry(a, dropTable, e);
+/** Frees the member entry of an element the tree has just dropped, in the value being range-deleted. */
+function dropFromTable(ref: number): void {
+  ftDeleteEntry(dropArena as ShardArena, dropTable, ref);
 }
 
 export function zsetDeleteRangeByScore(z: ZSetRef, r: ScoreRange): number {
@@ -660,7 +662,7 @@ export function zsetDeleteRangeByScore(z: ZSetRef, r: ScoreRange): number {
   if (z.enc !== Encoding.ListPack) {
     dropArena = a;
     dropTable = ftOf(z);
-    return skiplistDeleteRangeByScore(a, slOf(z), r, dropFromTable);
+    return ztDeleteRangeByScore(a, slOf(z), r, dropFromTable);
   }
   const first = zsetFirstInScoreRange(z, r);
   if (first === 0) return 0;
@@ -675,7 +677,7 @@ export function zsetDeleteRangeByLex(z: ZSetRef, r: LexRange): number {
   if (z.enc !== Encoding.ListPack) {
     dropArena = a;
     dropTable = ftOf(z);
-    return skiplistDeleteRangeByLex(a, slOf(z), r, dropFromTable);
+    return ztDeleteRangeByLex(a, slOf(z), r, dropFromTable);
   }
   const first = zsetFirstInLexRange(z, r);
   if (first === 0) return 0;
@@ -701,7 +703,7 @@ export function zsetExpand(z: ZSetRef, expected: number): void {
 export function zsetMemory(z: ZSetRef, samples = 0): number {
   const a = z.arena;
   if (z.enc === Encoding.ListPack) return a.usableSize(z.root);
-  return a.usableSize(z.root) + skiplistBytes(a, slOf(z), samples) + ftMemory(a, ftOf(z), samples);
+  return a.usableSize(z.root) + ztBytes(a, slOf(z), samples) + ftMemory(a, ftOf(z), samples);
 }
 
 export function zsetTableCount(z: ZSetRef): number {
