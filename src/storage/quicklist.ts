@@ -552,18 +552,7 @@ export function qlDelete(a: ShardArena, ql: number, cur: QuicklistCursor, forwar
     cur.pos = other === 0 ? 0 : forward ? LP_HEADER : lpLast(a, word(a, other, N_LP));
     return other !== 0;
   }
-  if (pos === LP_HEADER) {
-    // The first entry: the header moves over it (see Head room); the cursor names the next entry.
-    const next = lpDeleteHead(a, lp, 1);
-    setWord(a, node, N_LP, next);
-    setWord(a, node, N_COUNT, word(a, node, N_COUNT) - 1);
-    setWord(a, node, N_SZ, lpBytes(a, next));
-    if (forward) return true;
-    const other = word(a, node, N_PREV);
-    cur.node = other;
-    cur.pos = other === 0 ? 0 : lpLast(a, word(a, other, N_LP));
-    return other !== 0;
-  }
+  if (pos === LP_HEADER) return deleteFirst(a, cur, forward);
   const before = forward ? 0 : lpPrev(a, lp, pos);
   const next = lpDelete(a, lp, pos);
   storeListpack(a, node, next);
@@ -578,6 +567,23 @@ export function qlDelete(a: ShardArena, ql: number, cur: QuicklistCursor, forwar
     cur.pos = before;
     return true;
   }
+  const other = word(a, node, N_PREV);
+  cur.node = other;
+  cur.pos = other === 0 ? 0 : lpLast(a, word(a, other, N_LP));
+  return other !== 0;
+}
+
+/**
+ * qlDelete of a node's first entry (the node keeps others): the header moves over it (see Head
+ * room), so the cursor, forward, names the next entry where it is.
+ */
+function deleteFirst(a: ShardArena, cur: QuicklistCursor, forward: boolean): boolean {
+  const node = cur.node;
+  const next = lpDeleteHead(a, word(a, node, N_LP), 1);
+  setWord(a, node, N_LP, next);
+  setWord(a, node, N_COUNT, word(a, node, N_COUNT) - 1);
+  setWord(a, node, N_SZ, lpBytes(a, next));
+  if (forward) return true;
   const other = word(a, node, N_PREV);
   cur.node = other;
   cur.pos = other === 0 ? 0 : lpLast(a, word(a, other, N_LP));
