@@ -19,8 +19,15 @@ import v8 from 'node:v8';
  */
 const V8_FLAGS = ['--semi-space-growth-factor=1', '--no-parallel-scavenge'];
 
-async function main(): Promise<void> {
+function setV8Flags(): void {
   if (process.env.TESSERA_NODE_DEFAULTS !== '1') for (const flag of V8_FLAGS) v8.setFlagsFromString(flag);
+}
+
+async function main(): Promise<void> {
+  setV8Flags();
+  // A worker_threads Worker (the shard workers) puts V8's process-wide flags back to their defaults
+  // while its thread starts, so they are set again once each worker is online.
+  process.on('worker', (worker) => worker.once('online', setV8Flags));
   const { Config, ConfigError, parseServerArgs } = await import('./config/config.js');
   const { Server, TESSERA_VERSION, REDIS_VERSION } = await import('./server/server.js');
   const argv = process.argv.slice(2);
