@@ -496,17 +496,6 @@ export function ztDelete(a: ShardArena, t: number, score: number, ref: number): 
   return true;
 }
 
-/** Deletes the element of a handle. */
-function deleteHandle(a: ShardArena, t: number, h: number): void {
-  const u32 = a.u32;
-  const leaf = hLeaf(h);
-  const p = hPos(h);
-  const ref = u32[((leaf + L_REFS) >>> 2) + p];
-  const score = a.dv.getFloat64(leaf + L_SCORES + 8 * p, true);
-  const pos = descend(a, t, score, a.u8, ref + REF_BYTES, refLen(u32, ref));
-  removeAt(a, t, pos);
-}
-
 /**
  * Changes the score of the element (curScore, member of `ref`), which must exist (Redis's
  * zslUpdateScore): in place when it keeps its place between its neighbours, else removed and
@@ -547,12 +536,7 @@ export function ztRank(a: ShardArena, t: number, score: number, ref: number): nu
   const u32 = a.u32;
   const pos = descend(a, t, score, a.u8, ref + REF_BYTES, refLen(u32, ref));
   if (!foundRef(u32, pos, ref)) return 0;
-  let rank = pos + 1;
-  for (let l = 1, height = u32[(t >>> 2) + T_HEIGHT]; l <= height; l++) {
-    const c = (pathNode[l] + I_COUNT) >>> 2;
-    for (let i = 0, k = pathSlot[l]; i < k; i++) rank += u32[c + i];
-  }
-  return rank;
+  return pathRank(u32, u32[(t >>> 2) + T_HEIGHT], pos);
 }
 
 /** The element of 1-based rank `rank` (0 when out of range). */
@@ -716,42 +700,109 @@ export function ztLastInLexRange(a: ShardArena, t: number, r: LexRange): number 
   return h !== 0 && handleLexGteMin(a, h, r) ? h : 0;
 }
 
+/** References of the run being removed, handed to `removed` once the tree no longer holds them. */
+const runRefs = new Uint32Array(LEAF_CAP);
+
+/**
+ * Removes the `k` entries from the path's leaf position `pos` (counts, order, rebalancing), then
+ * calls `removed` with each one's reference, in order.
+ */
+function removeRun(a: ShardArena, t: number, pos: number, k: number, removed: (ref: number) => void): void {
+  const u32 = a.u32;
+  const tw = t >>> 2;
+  const height = u32[tw + T_HEIGHT];
+  const leaf = pathNode[0];
+  const n = u32[leaf >>> 2];
+  for (let i = 0; i < k; i++) runRefs[i] = u32[((leaf + L_REFS) >>> 2) + pos + i];
+  for (let l = 1; l <= height; l++) u32[((pathNode[l] + I_COUNT) >>> 2) + pathSlot[l]] -= k;
+  u32[tw + T_LENGTH] -= k;
+  shift(u32, true, leaf, pos + k, n, -k);
+  u32[leaf >>> 2] = n - k;
+  if (height > 0) {
+    if (pos === 0 && n - k > 0) propagateMin(u32, height, 0);
+    // An emptied leaf's key in its parent is stale until the merge drops it.
+    if (n - k < LEAF_MIN) rebalance(a, t, 0);
+  }
+  for (let i = 0; i < k; i++) removed(runRefs[i]);
+}
+
+/** 1-based rank of the element at the path's leaf position `pos`. */
+function pathRank(u32: Uint32Array, height: number, pos: number): number {
+  let rank = pos + 1;
+  for (let l = 1; l <= height; l++) {
+    const c = (pathNode[l] + I_COUNT) >>> 2;
+    for (let i = 0, k = pathSlot[l]; i < k; i++) rank += u32[c + i];
+  }
+  return rank;
+}
+
+/** 1-based rank of a handle's element. */
+function handleRank(a: ShardArena, t: number, h: number): number {
+  const ref = ztHandleRef(a, h);
+  const pos = descend(a, t, ztHandleScore(a, h), a.u8, ref + REF_BYTES, refLen(a.u32, ref));
+  return pathRank(a.u32, a.u32[(t >>> 2) + T_HEIGHT], pos);
+}
+
 /**
  * Deletes the elements of 1-based ranks start..end (inclusive, in range), calling `removed(ref)`
- * after each has left the tree (so the caller can free its member entry). Returns the count.
+ * for each once it has left the tree (so the caller can free its member entry), in order. Runs of
+ * one leaf go at once. Returns the count.
  */
 export function ztDeleteRangeByRank(a: ShardArena, t: number, start: number, end: number, removed: (ref: number) => void): number {
+  let left = Math.min(end, ztLength(a, t)) - start + 1;
   let count = 0;
-  for (let k = start; k <= end && start <= ztLength(a, t); k++) {
+  while (left > 0) {
     const pos = descendRank(a, t, start);
-    const ref = a.u32[((pathNode[0] + L_REFS) >>> 2) + pos];
-    removeAt(a, t, pos);
-    removed(ref);
-    count++;
+    const k = Math.min(left, a.u32[pathNode[0] >>> 2] - pos);
+    removeRun(a, t, pos, k, removed);
+    left -= k;
+    count += k;
   }
   return count;
 }
 
-/** Deletes every element with a score in the range; see ztDeleteRangeByRank. */
+/**
+ * Deletes every element with a score in the range; see ztDeleteRangeByRank. As Redis's
+ * zslDeleteRangeByScore: from the first element in the range, onwards while within its max.
+ */
 export function ztDeleteRangeByScore(a: ShardArena, t: number, r: ScoreRange, removed: (ref: number) => void): number {
+  const first = ztFirstInScoreRange(a, t, r);
+  if (first === 0) return 0;
+  const rank = handleRank(a, t, first);
   let count = 0;
-  for (let h = ztFirstInScoreRange(a, t, r); h !== 0; h = ztFirstInScoreRange(a, t, r)) {
-    const ref = ztHandleRef(a, h);
-    deleteHandle(a, t, h);
-    removed(ref);
-    count++;
+  while (rank <= ztLength(a, t)) {
+    const pos = descendRank(a, t, rank);
+    const leaf = pathNode[0];
+    const n = a.u32[leaf >>> 2];
+    let k = 0;
+    while (pos + k < n && scoreLteMax(a.dv.getFloat64(leaf + L_SCORES + 8 * (pos + k), true), r)) k++;
+    if (k === 0) break;
+    removeRun(a, t, pos, k, removed);
+    count += k;
+    if (pos + k < n) break;
   }
   return count;
 }
 
-/** Deletes every element whose member is in the lex range; see ztDeleteRangeByRank. */
+/**
+ * Deletes every element whose member is in the lex range; see ztDeleteRangeByRank. As Redis's
+ * zslDeleteRangeByLex: from the first element in the range, onwards while within its max.
+ */
 export function ztDeleteRangeByLex(a: ShardArena, t: number, r: LexRange, removed: (ref: number) => void): number {
+  const first = ztFirstInLexRange(a, t, r);
+  if (first === 0) return 0;
+  const rank = handleRank(a, t, first);
   let count = 0;
-  for (let h = ztFirstInLexRange(a, t, r); h !== 0; h = ztFirstInLexRange(a, t, r)) {
-    const ref = ztHandleRef(a, h);
-    deleteHandle(a, t, h);
-    removed(ref);
-    count++;
+  while (rank <= ztLength(a, t)) {
+    const pos = descendRank(a, t, rank);
+    const leaf = pathNode[0];
+    const n = a.u32[leaf >>> 2];
+    let k = 0;
+    while (pos + k < n && handleLexLteMax(a, handle(leaf, pos + k), r)) k++;
+    if (k === 0) break;
+    removeRun(a, t, pos, k, removed);
+    count += k;
+    if (pos + k < n) break;
   }
   return count;
 }

@@ -99,7 +99,12 @@ class Fixture {
   /** Removes what a range delete reported, checking it is exactly the expected elements in order. */
   expectRemoved(refs: number[], expected: Item[]): void {
     expect(refs).toEqual(expected.map((m) => m.ref));
-    for (const it of expected) this.forget(it);
+    const gone = new Set(expected);
+    this.model = this.model.filter((m) => !gone.has(m));
+    for (const it of expected) {
+      this.byMember.delete(it.member.toString('latin1'));
+      ftDeleteEntry(this.a, this.ft, it.ref);
+    }
   }
 
   verify(): void {
@@ -296,29 +301,39 @@ describe('zset tree (counted B+tree)', () => {
     f.check();
   }, 120_000);
 
-  it('deletes ranges by rank, score and lex like the model', () => {
+  it('deletes ranges by rank, score and lex like the model, runs of leaves at once', () => {
     const rand = rng(3);
     for (let round = 0; round < 12; round++) {
       const f = new Fixture();
       const sameScore = round % 3 === 0;
-      const target = 50 + Math.floor(rand() * 3000);
-      while (f.model.length < target) {
+      const big = round >= 9;
+      const target = big ? 20000 : 50 + Math.floor(rand() * 3000);
+      while (f.byMember.size < target) {
         const m = name(rand, 100000);
-        if (!f.byMember.has(m.toString('latin1'))) f.insert(sameScore ? 0 : Math.floor(rand() * 1000), m);
+        const key = m.toString('latin1');
+        if (f.byMember.has(key)) continue;
+        const score = sameScore ? 0 : Math.floor(rand() * 1000);
+        const ref = ftInsert(f.a, f.ft, m, 0, m.length);
+        ztInsert(f.a, f.t, score, ref);
+        const it = { score, member: m, ref };
+        f.byMember.set(key, it);
+        f.model.push(it);
       }
+      f.model.sort(cmp);
       f.verify();
+      if (big) expect(f.a.u32[(f.t >>> 2) + 1]).toBe(2);
       for (let k = 0; k < 6 && f.model.length > 0; k++) {
         const removed: number[] = [];
         const kind = Math.floor(rand() * 3);
         if (kind === 0) {
           const start = 1 + Math.floor(rand() * f.model.length);
-          const end = Math.min(f.model.length, start + Math.floor(rand() * 400));
+          const end = Math.min(f.model.length, start + Math.floor(rand() * (big ? 8000 : 400)));
           const expected = f.model.slice(start - 1, end);
           expect(ztDeleteRangeByRank(f.a, f.t, start, end, (r) => removed.push(r))).toBe(expected.length);
           f.expectRemoved(removed, expected);
         } else if (kind === 1 && !sameScore) {
           const min = Math.floor(rand() * 1000);
-          const r = scoreRange(min, min + Math.floor(rand() * 150), rand() < 0.5, rand() < 0.5);
+          const r = scoreRange(min, min + Math.floor(rand() * (big ? 400 : 150)), rand() < 0.5, rand() < 0.5);
           expectScoreRange(f, r);
           const expected = f.model.filter((m) => inScore(m.score, r));
           expect(ztDeleteRangeByScore(f.a, f.t, r, (x) => removed.push(x))).toBe(expected.length);
