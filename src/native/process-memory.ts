@@ -7,14 +7,16 @@
  *   code and read-only data, ~44 MiB resident after startup) leave the page tables
  *   (`releaseFilePages`). Most were touched only while node bootstrapped and the server's modules
  *   were compiled; they stay in the kernel's page cache, and the ones serving needs come back on
- *   first use (a minor fault each), which is the 10-20 MiB that stays resident while serving.
+ *   first use (a minor fault each), which is the 10-20 MiB that stays resident while serving. The
+ *   kernel drops such clean pages by itself under memory pressure; this only does it early.
  * - After a busy period, once the event loop has been idle for a tick of this timer, glibc's
  *   malloc_trim(0) gives free pages back (freed input buffers and other native allocations that
- *   glibc keeps in its heaps). It runs at most every MIN_TRIM_GAP_MS, and only after the event loop was busy
- *   since the last trim, so a steady load never pays for it; it costs 1-20 ms when it runs.
+ *   glibc keeps in its heaps). It runs at most every MIN_TRIM_GAP_MS, and only if the event loop
+ *   was busy since the last trim, so a steady load never pays for it; it costs 1-20 ms when it runs.
  *
  * Without the addon's functions (no addon, or an older one) nothing happens.
- * For A/B measurements `TESSERA_MEMORY_CARE` = `0` turns both off, `release` or `trim` keeps only that one.
+ * For A/B measurements `TESSERA_MEMORY_CARE` = `0` turns both off, `release` or `trim` keeps only
+ * that one.
  */
 import { performance } from 'node:perf_hooks';
 import { loadNative } from './loader.js';
