@@ -11,6 +11,7 @@
 //!   crc64(state, data, start, end): Redis's CRC-64 for DUMP payloads and RDB files (crc64.rs).
 //!   lzfCompress, lzfDecompress: Redis's LZF for RDB strings (lzf.rs).
 //!   mallocOption, mallocTrim, releaseFilePages: the process's memory outside V8 (process_memory.rs).
+//!   ioStart, ioAdopt, ioWatchWrites, ioWrite, ioClose: client sockets on the addon's epoll set (netio.rs).
 
 mod accept;
 pub mod crc64;
@@ -20,6 +21,7 @@ pub mod lzf;
 mod memory;
 mod napi;
 mod process_memory;
+mod netio;
 pub mod resp;
 
 use napi::*;
@@ -142,6 +144,9 @@ pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_va
     }
     if !crc64::register(env, exports) {
         return throw(env, false, b"tessera native addon: could not register crc64\0");
+    }
+    if !netio::register(env, exports) {
+        return throw(env, false, b"tessera native addon: could not register the I/O functions\0");
     }
     if !lzf::register(env, exports) {
         return throw(env, false, b"tessera native addon: could not register the LZF functions\0");

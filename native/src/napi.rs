@@ -30,6 +30,7 @@ pub const NAPI_OK: napi_status = 0;
 
 /// `napi_typedarray_type` values used here.
 pub const NAPI_UINT8_ARRAY: i32 = 1;
+pub const NAPI_INT32_ARRAY: i32 = 5;
 pub const NAPI_UINT32_ARRAY: i32 = 6;
 
 extern "C" {
