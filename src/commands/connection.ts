@@ -12,7 +12,8 @@
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
 import type { Client } from '../server/client.js';
-import { ReplyMode } from '../server/client.js';
+import { ReplyMode, socketFd } from '../server/client.js';
+import { inputCapacity } from '../server/native-io.js';
 import type { Server } from '../server/server.js';
 import { REDIS_VERSION } from '../version.js';
 import {
@@ -119,11 +120,6 @@ function clientTypeByName(name: string): ClientType | null {
 /** Redis's default reply buffer size (rbs/rbp): Tessera's output grows on demand from a similar chunk. */
 const REPLY_BUFFER_BYTES = 16384;
 
-function socketFd(client: Client): number {
-  const handle = (client.socket as unknown as { _handle?: { fd?: number } })._handle;
-  return typeof handle?.fd === 'number' ? handle.fd : -1;
-}
-
 /**
  * One CLIENT LIST line (no newline), Redis 7.0.15's catClientInfoString. `current` is the context of
  * the command being executed when `client` is the one running it (its argv-mem is counted then).
@@ -138,7 +134,8 @@ export function clientInfoLine(client: Client, now: number, current: ExecContext
   let argvMem = 0;
   if (current !== null) for (let i = 0; i < current.args.argc; i++) argvMem += current.args.length(i);
   const qbuf = client.inputEnd - client.inputStart;
-  const qbufFree = Math.max(0, client.input.length - client.inputEnd);
+  const inputBytes = inputCapacity(client.input, client.inputStart);
+  const qbufFree = Math.max(0, inputBytes - client.inputEnd);
   const obl = client.output.pendingBytes;
   let oll = 0;
   let omem = 0;
@@ -148,9 +145,9 @@ export function clientInfoLine(client: Client, now: number, current: ExecContext
     if (slot instanceof Uint8Array) omem += slot.length;
   }
   const multiMem = x.multiMem ?? 0;
-  const totMem = client.input.length + REPLY_BUFFER_BYTES + omem + argvMem + multiMem + 1024;
+  const totMem = inputBytes + REPLY_BUFFER_BYTES + omem + argvMem + multiMem + 1024;
   return (
-    `id=${client.id} addr=${client.addr} laddr=${client.laddr} fd=${socketFd(client)} name=${client.name} ` +
+    `id=${client.id} addr=${client.addr} laddr=${client.laddr} fd=${socketFd(client.socket)} name=${client.name} ` +
     `age=${Math.floor((now - client.createdAt) / 1000)} idle=${Math.floor((now - client.lastInteraction) / 1000)} flags=${flags} ` +
     `db=${client.db} sub=${x.sub ?? 0} psub=${x.psub ?? 0} ssub=${x.ssub ?? 0} multi=${x.multi ?? -1} ` +
     `qbuf=${qbuf} qbuf-free=${qbufFree} argv-mem=${argvMem} multi-mem=${multiMem} ` +

@@ -111,6 +111,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   { name: 'threads', kind: 'int', default: -1, min: -1, max: 64, immutable: true, tesseraOnly: true },
   { name: 'shards', kind: 'int', default: 16, min: 1, max: 1024, immutable: true, tesseraOnly: true },
   { name: 'parser', kind: 'enum', default: 'auto', values: ['auto', 'native', 'typescript'], immutable: true, tesseraOnly: true },
+  { name: 'io', kind: 'enum', default: 'native', values: ['native', 'node'], immutable: true, tesseraOnly: true },
 ];
 
 const BY_NAME = new Map<string, ConfigParam>();

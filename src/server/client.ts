@@ -4,6 +4,7 @@
  * executed by shard workers.
  */
 import type { Socket } from 'node:net';
+import { NativeSocket } from './native-io.js';
 import { OutputBuffer } from './output.js';
 import type { BlockedCommand } from './blocking.js';
 import type { TransactionState } from './transaction.js';
@@ -19,9 +20,19 @@ export const enum ReplyMode {
 /** Marks a queue slot whose reply must be dropped (CLIENT REPLY OFF/SKIP at dispatch time). */
 export const DISCARD = 1;
 
+/** A connection: Node's socket, or one on the addon's I/O set (src/server/native-io.ts). */
+export type ClientSocket = Socket | NativeSocket;
+
+/** The connection's file descriptor, or -1 when it has none that can be read directly. */
+export function socketFd(socket: ClientSocket): number {
+  if (socket instanceof NativeSocket) return socket.destroyed ? -1 : socket.fd;
+  const fd = (socket as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
+  return typeof fd === 'number' ? fd : -1;
+}
+
 export class Client {
   readonly id: number;
-  readonly socket: Socket;
+  readonly socket: ClientSocket;
   readonly addr: string;
   readonly laddr: string;
   readonly createdAt = Date.now();
@@ -74,7 +85,7 @@ export class Client {
   /** Touched in this batch: needs a flush. */
   dirtyOutput = false;
 
-  constructor(id: number, socket: Socket) {
+  constructor(id: number, socket: ClientSocket) {
     this.id = id;
     this.socket = socket;
     this.addr = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`;

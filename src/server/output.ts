@@ -4,6 +4,7 @@
  */
 import type { Socket } from 'node:net';
 import { directIo, type AsyncWriteOwner } from './socket-io.js';
+import { NativeSocket } from './native-io.js';
 
 const MIN_CHUNK = 4096;
 /**
@@ -33,7 +34,7 @@ export class OutputBuffer implements AsyncWriteOwner {
   }
 
   /** Bytes written to the socket that the kernel has not taken yet, on either write path. */
-  queuedBytes(socket: Socket): number {
+  queuedBytes(socket: Socket | NativeSocket): number {
     return this.queued + socket.writableLength;
   }
 
@@ -63,12 +64,17 @@ export class OutputBuffer implements AsyncWriteOwner {
    * the next batch; otherwise the socket keeps it until written and the next batch starts a new one.
    * Returns false when the write failed (the caller drops the connection).
    */
-  flush(socket: Socket): boolean {
+  flush(socket: Socket | NativeSocket): boolean {
     if (this.used === 0 || this.chunk === null) return true;
     const chunk = this.chunk;
     const data = chunk.subarray(0, this.used);
     if (this.used > this.peak) this.peak = this.used;
     this.used = 0;
+    if (socket instanceof NativeSocket) {
+      // A socket that could not write everything keeps `data` (so the chunk) queued.
+      if (!socket.write(data) || chunk.length > MAX_KEPT) this.chunk = null;
+      return !socket.destroyed;
+    }
     const direct = directIo === null ? -1 : directIo.write(socket, data, this);
     if (direct === 0) {
       if (chunk.length > MAX_KEPT) this.chunk = null;

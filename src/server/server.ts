@@ -25,7 +25,7 @@ import { commandImplsByName } from '../commands/registry.js';
 import { CommandTable } from '../commands/table.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { keyPositions } from '../commands/key-positions.js';
-import { Client, DISCARD, ReplyMode } from './client.js';
+import { Client, DISCARD, ReplyMode, socketFd, type ClientSocket } from './client.js';
 import { WorkerPool, type ReplySink } from './worker-pool.js';
 import { Logger } from './logger.js';
 import { ServerStats } from './server-stats.js';
@@ -47,6 +47,7 @@ import { pausesOf } from './pause-monitor.js';
 import { loadNative } from '../native/loader.js';
 import { TouchedClients } from './touched-clients.js';
 import { directIo } from './socket-io.js';
+import { NativeIo, NATIVE_READ_CHUNK, type AcceptedHandle } from './native-io.js';
 import { beginBatch, endBatch as endClockBatch, endCommand, nowMs, resumeChain, startCommand, suspendChain, wallMs } from '../shard/clock.js';
 
 export { TESSERA_VERSION, REDIS_VERSION };
@@ -138,6 +139,8 @@ export class Server implements ReplySink {
   private parseOut = new Uint32Array(PARSE_WORDS);
   /** Where every accepted connection's reads land (readIntoSharedBuffer); never referenced after onRead. */
   private readonly readBuf = Buffer.allocUnsafe(64 * 1024);
+  /** Client connections on the addon's epoll set (config `io`), or null for Node's streams. */
+  private nativeIo: NativeIo | null = null;
   private keyIdx = new Int32Array(1024);
   private readonly blockArgs = new Args();
   /** Keys a command in flight on a worker may change that someone WATCHes (by request id slot). */
@@ -290,6 +293,7 @@ export class Server implements ReplySink {
       srv.once('error', reject);
       srv.listen({ ...opts, backlog: this.config.int('tcp-backlog') }, () => {
         srv.off('error', reject);
+        if (this.config.string('io') === 'native') this.nativeIo = NativeIo.shared();
         this.readIntoSharedBuffer(srv);
         srv.on('error', (err) => this.log.warning(`listener error: ${err.message}`));
         this.listeners.push(srv);
@@ -310,6 +314,7 @@ export class Server implements ReplySink {
     if (handle === undefined || handle === null || typeof handle.onconnection !== 'function') return;
     handle.onconnection = (err: number, clientHandle: unknown): void => {
       if (err !== 0 || clientHandle === undefined || clientHandle === null) return;
+      if (this.nativeIo !== null && this.acceptNative(this.nativeIo, clientHandle as AcceptedHandle)) return;
       let client: Client | null = null;
       const socket = new net.Socket({
         handle: clientHandle as never,
@@ -323,6 +328,21 @@ export class Server implements ReplySink {
         directIo.hookReads(clientHandle, (n: number): void => this.onRead(c, n));
       }
     };
+  }
+
+  /** Serves an accepted connection on the native I/O set; false when the addon refused it. */
+  private acceptNative(io: NativeIo, clientHandle: AcceptedHandle): boolean {
+    const socket = io.adopt(clientHandle);
+    if (socket === null) return false;
+    const client = this.accept(socket, false);
+    socket.release();
+    if (client !== null) socket.onRead = (buf, start, end) => this.onNativeRead(client, buf, start, end);
+    return true;
+  }
+
+  private onNativeRead(client: Client, buf: Buffer, start: number, end: number): void {
+    this.onBytes(client, buf, start, end);
+    keepOwnInput(client, buf, NATIVE_READ_CHUNK);
   }
 
   private onRead(client: Client, n: number): void {
@@ -362,7 +382,7 @@ export class Server implements ReplySink {
   // ---------------------------------------------------------------- connections
 
   /** A new connection; `dataEvents` false when its reads arrive through onRead (readIntoSharedBuffer). */
-  private accept(socket: net.Socket, dataEvents = true): Client | null {
+  private accept(socket: ClientSocket, dataEvents = true): Client | null {
     if (this.clients.size >= this.config.int('maxclients')) {
       this.stats.rejectedConnections++;
       socket.end('-ERR max number of clients reached\r\n');
@@ -412,8 +432,13 @@ export class Server implements ReplySink {
 
   /** `n` bytes read into `chunk` (from 0). */
   private onData(client: Client, chunk: Buffer, n: number): void {
+    this.onBytes(client, chunk, 0, n);
+  }
+
+  /** Bytes `chunk[start, end)` read from the client's connection. */
+  private onBytes(client: Client, chunk: Buffer, start: number, end: number): void {
     const now = wallMs(beginBatch());
-    if (!this.appendInput(client, chunk, n, now)) {
+    if (!this.appendInput(client, chunk, start, end - start, now)) {
       endClockBatch();
       return;
     }
@@ -421,30 +446,30 @@ export class Server implements ReplySink {
     this.endBatch();
   }
 
-  /** Appends `n` bytes of `chunk` to the client's input; true when its commands can be parsed now. */
-  private appendInput(client: Client, chunk: Buffer, n: number, now: number): boolean {
+  /** Appends `chunk[start, start + n)` to the client's input; true when its commands can be parsed now. */
+  private appendInput(client: Client, chunk: Buffer, start: number, n: number, now: number): boolean {
     if (client.closed) return false;
     this.stats.netInputBytes += n;
     client.lastInteraction = now;
     if (client.inputStart === client.inputEnd) {
       client.input = chunk;
-      client.inputStart = 0;
-      client.inputEnd = n;
+      client.inputStart = start;
+      client.inputEnd = start + n;
     } else {
       const pending = client.inputEnd - client.inputStart;
       const own = client.input !== chunk;
       if (own && client.input.length - client.inputEnd >= n) {
-        chunk.copy(client.input, client.inputEnd, 0, n);
+        chunk.copy(client.input, client.inputEnd, start, start + n);
       } else if (own && client.input.length - pending >= n) {
         // Room once the consumed prefix is dropped.
         client.input.copyWithin(0, client.inputStart, client.inputEnd);
         client.inputStart = 0;
         client.inputEnd = pending;
-        chunk.copy(client.input, pending, 0, n);
+        chunk.copy(client.input, pending, start, start + n);
       } else {
         const next = Buffer.allocUnsafe(Math.max(pending + n, pending * 2, SPARE_INPUT_BYTES));
         client.input.copy(next, 0, client.inputStart, client.inputEnd);
-        chunk.copy(next, pending, 0, n);
+        chunk.copy(next, pending, start, start + n);
         client.input = next;
         client.spareInput = next;
         client.inputStart = 0;
@@ -492,7 +517,7 @@ export class Server implements ReplySink {
             this.dropClient(client);
             break;
           }
-          if (this.appendInput(client, buf, n, nowMs())) this.processInput(client);
+          if (this.appendInput(client, buf, 0, n, nowMs())) this.processInput(client);
           keepOwnInput(client, buf);
           if (n < buf.length) break;
         }
@@ -1486,7 +1511,7 @@ export class Server implements ReplySink {
       return;
     }
     if (client.closeAfterReply && client.inFlight === 0) {
-      client.socket.end();
+      (client.socket as { end(): unknown }).end();
       this.dropClientSoon(client);
     }
   };
@@ -1703,7 +1728,7 @@ interface NestedState {
 }
 
 /** Leaves no client input pointing into a shared read buffer (copies what is still unparsed). */
-function keepOwnInput(client: Client, shared: Buffer): void {
+function keepOwnInput(client: Client, shared: Buffer, readMax = shared.length): void {
   if (client.input !== shared) return;
   if (client.inputStart === client.inputEnd) {
     client.input = EMPTY;
@@ -1712,8 +1737,8 @@ function keepOwnInput(client: Client, shared: Buffer): void {
   // The unparsed tail moves to the client's own buffer, sized to take it and a whole next read.
   const tail = client.inputEnd - client.inputStart;
   let own = client.spareInput;
-  if (own === null || own.length < tail + shared.length) {
-    own = Buffer.allocUnsafe(Math.max(SPARE_INPUT_BYTES, tail + shared.length));
+  if (own === null || own.length < tail + readMax) {
+    own = Buffer.allocUnsafe(Math.max(SPARE_INPUT_BYTES, tail + readMax));
     client.spareInput = own;
   }
   shared.copy(own, 0, client.inputStart, client.inputEnd);
@@ -1727,9 +1752,9 @@ function keepOwnInput(client: Client, shared: Buffer): void {
  * bytes read, 0 when nothing is there (EAGAIN) or the handle has no descriptor, -1 when the peer
  * closed or the read failed.
  */
-function readAvailable(socket: net.Socket, buf: Buffer): number {
-  const fd = (socket as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
-  if (typeof fd !== 'number' || fd < 0) return 0;
+function readAvailable(socket: ClientSocket, buf: Buffer): number {
+  const fd = socketFd(socket);
+  if (fd < 0) return 0;
   try {
     const n = fs.readSync(fd, buf, 0, buf.length, null);
     return n === 0 ? -1 : n;

@@ -1,4 +1,8 @@
-/** The execution modes every integration test runs in: inline and worker threads, each parser. */
+/**
+ * The execution modes every integration test runs in: inline and worker threads, each parser. The
+ * native-parser modes serve connections on the addon's I/O set (config `io native`, the default),
+ * the TypeScript-parser modes through Node's streams (`io node`), so both paths stay tested.
+ */
 import fs from 'node:fs';
 
 export interface Mode {
@@ -10,10 +14,10 @@ export interface Mode {
 const NATIVE = fs.existsSync(new URL('../../native/tessera.node', import.meta.url)) ? 'native' : 'auto';
 
 export const MODES: Mode[] = [
-  { name: `inline (--threads 0), ${NATIVE} parser`, options: { threads: 0, parser: NATIVE } },
-  { name: `workers (--threads 2), ${NATIVE} parser`, options: { threads: 2, parser: NATIVE } },
-  { name: 'inline, TypeScript parser', options: { threads: 0, parser: 'typescript' } },
-  { name: 'workers, TypeScript parser', options: { threads: 2, parser: 'typescript' } },
+  { name: `inline (--threads 0), ${NATIVE} parser, native io`, options: { threads: 0, parser: NATIVE, io: 'native' } },
+  { name: `workers (--threads 2), ${NATIVE} parser, native io`, options: { threads: 2, parser: NATIVE, io: 'native' } },
+  { name: 'inline, TypeScript parser, node io', options: { threads: 0, parser: 'typescript', io: 'node' } },
+  { name: 'workers, TypeScript parser, node io', options: { threads: 2, parser: 'typescript', io: 'node' } },
 ];
 
 export async function startTessera(options: Record<string, string | number>): Promise<{ host: string; port: number; close(): Promise<void> }> {
