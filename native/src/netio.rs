@@ -3,41 +3,32 @@
 //!
 //! With Node's streams every socket read is its own call from C++ into JavaScript (a MakeCallback,
 //! with its handle and context scopes, ~2-4 us on this machine) and every write goes through a
-//! WriteWrap object. Here one libuv poll handle watches an epoll descriptor that holds every client
-//! socket; when it fires, the ready sockets are read into one shared buffer and JavaScript is called
-//! once with the list of what happened ("records"). Writes are plain write(2) calls.
+//! WriteWrap object. Here each client socket has a libuv poll handle whose callback (plain native
+//! code, in libuv's poll phase) reads it into one shared buffer and notes what happened in a list
+//! of "records"; a check handle, which libuv runs right after the poll phase, then calls JavaScript
+//! once for the whole list. Writes are plain write(2) calls. (A first version kept the sockets in
+//! an epoll set of its own under one poll handle: that cost a second epoll_wait every turn.)
 //!
 //! Exports (main thread only; one set per process):
 //!   ioStart(callback, inBuf: Uint8Array, records: Int32Array) -> bool
 //!       callback(count) is called with `count` records of 4 words in `records`:
 //!       [fd, kind, offset, length]: kind 0 data (inBuf[offset, offset+length)), 1 end of file,
 //!       2 read error (length = errno), 3 writable again.
-//!   ioAdopt(fd) -> fd | -errno: duplicates an accepted socket's descriptor (close-on-exec, the
-//!       original is left to its owner to close) and watches the copy for reads.
+//!   ioAdopt(fd) -> fd | -errno: duplicates an accepted socket's descriptor (close-on-exec,
+//!       non-blocking; the original is left to its owner to close) and watches the copy for reads.
 //!   ioWatchWrites(fd, on) -> 0 | -errno: also report when `fd` can take more output.
 //!   ioWrite(fd, buf, start, end) -> bytes written | -errno (-11: would block).
-//!   ioClose(fd): closes a descriptor (which leaves the epoll set with it).
+//!   ioClose(fd): stops watching an adopted descriptor and closes it.
 
 use crate::napi::*;
 use std::ffi::c_void;
 use std::os::raw::{c_char, c_int};
 use std::ptr;
 
-#[repr(C, packed)]
-#[derive(Clone, Copy)]
-struct EpollEvent {
-    events: u32,
-    data: u64,
-}
-
-type NapiRef = *mut c_void;
+use crate::lua::{napi_handle_scope as NapiHandleScope, napi_ref as NapiRef};
 type NapiAsyncContext = *mut c_void;
-type NapiHandleScope = *mut c_void;
 
 extern "C" {
-    fn epoll_create1(flags: c_int) -> c_int;
-    fn epoll_ctl(epfd: c_int, op: c_int, fd: c_int, event: *mut EpollEvent) -> c_int;
-    fn epoll_wait(epfd: c_int, events: *mut EpollEvent, maxevents: c_int, timeout: c_int) -> c_int;
     fn read(fd: c_int, buf: *mut c_void, count: usize) -> isize;
     fn write(fd: c_int, buf: *const c_void, count: usize) -> isize;
     fn close(fd: c_int) -> c_int;
@@ -47,6 +38,10 @@ extern "C" {
     fn uv_handle_size(kind: c_int) -> usize;
     fn uv_poll_init(lp: *mut c_void, handle: *mut c_void, fd: c_int) -> c_int;
     fn uv_poll_start(handle: *mut c_void, events: c_int, cb: unsafe extern "C" fn(*mut c_void, c_int, c_int)) -> c_int;
+    fn uv_check_init(lp: *mut c_void, handle: *mut c_void) -> c_int;
+    fn uv_check_start(handle: *mut c_void, cb: unsafe extern "C" fn(*mut c_void)) -> c_int;
+    fn uv_unref(handle: *mut c_void);
+    fn uv_close(handle: *mut c_void, cb: unsafe extern "C" fn(*mut c_void));
 
     fn napi_get_uv_event_loop(env: napi_env, lp: *mut *mut c_void) -> napi_status;
     fn napi_create_reference(env: napi_env, value: napi_value, count: u32, result: *mut NapiRef) -> napi_status;
@@ -74,17 +69,12 @@ extern "C" {
     fn napi_get_value_int32(env: napi_env, value: napi_value, result: *mut i32) -> napi_status;
 }
 
-const EPOLL_CLOEXEC: c_int = 0o2000000;
-const EPOLL_CTL_ADD: c_int = 1;
-const EPOLL_CTL_MOD: c_int = 3;
-const EPOLLIN: u32 = 0x001;
-const EPOLLOUT: u32 = 0x004;
-const EPOLLERR: u32 = 0x008;
-const EPOLLHUP: u32 = 0x010;
-const EPOLLRDHUP: u32 = 0x2000;
 const F_DUPFD_CLOEXEC: c_int = 1030;
+const UV_CHECK: c_int = 2;
 const UV_POLL: c_int = 8;
 const UV_READABLE: c_int = 1;
+const UV_WRITABLE: c_int = 2;
+const UV_DISCONNECT: c_int = 4;
 const EAGAIN: c_int = 11;
 const EINTR: c_int = 4;
 
@@ -93,21 +83,23 @@ const KIND_EOF: i32 = 1;
 const KIND_ERROR: i32 = 2;
 const KIND_WRITABLE: i32 = 3;
 
-/// Events taken from the epoll set per turn; more stay ready for the next turn (level-triggered).
-const MAX_EVENTS: usize = 256;
 /// One read takes at most this much, and none starts with less room than this left in inBuf.
 const READ_CHUNK: usize = 64 * 1024;
 
 struct Io {
     env: napi_env,
-    epfd: c_int,
+    lp: *mut c_void,
     callback: NapiRef,
     context: NapiAsyncContext,
     in_ptr: *mut u8,
     in_len: usize,
     rec_ptr: *mut i32,
     rec_len: usize,
-    events: [EpollEvent; MAX_EVENTS],
+    /// Records and inBuf bytes gathered in this turn's poll phase, handed over by the check handle.
+    count: usize,
+    used: usize,
+    /// Poll handle of each adopted descriptor (null when none); a handle's `data` holds its fd.
+    polls: Vec<*mut c_void>,
 }
 
 /// The process's one I/O set, created by ioStart on the main thread and used only there.
@@ -140,67 +132,56 @@ unsafe fn int_arg(env: napi_env, value: napi_value) -> Option<i32> {
     Some(n)
 }
 
-/// libuv's poll callback for the epoll descriptor: reads what is ready and calls JavaScript once.
-unsafe extern "C" fn on_ready(_handle: *mut c_void, _status: c_int, _events: c_int) {
+unsafe fn record(io: &mut Io, fd: i32, kind: i32, offset: usize, length: i32) {
+    let rec = io.rec_ptr.add(io.count * 4);
+    *rec = fd;
+    *rec.add(1) = kind;
+    *rec.add(2) = offset as i32;
+    *rec.add(3) = length;
+    io.count += 1;
+}
+
+/// A client socket's poll callback (libuv's poll phase): reads what arrived into inBuf, or notes
+/// that the socket can take output again.
+unsafe extern "C" fn on_poll(handle: *mut c_void, status: c_int, events: c_int) {
     let io = &mut *IO;
-    let ready = epoll_wait(io.epfd, io.events.as_mut_ptr(), MAX_EVENTS as c_int, 0);
-    if ready <= 0 {
+    let fd = *(handle as *mut usize) as i32; // uv_handle_t's first field, `data`
+    if io.count + 2 > io.rec_len / 4 {
+        return; // the record list is full for this turn: level-triggered, so it fires again
+    }
+    if status == 0 && events & UV_WRITABLE != 0 {
+        record(io, fd, KIND_WRITABLE, 0, 0);
+    }
+    if status == 0 && events & (UV_READABLE | UV_DISCONNECT) == 0 {
         return;
     }
-    let max_records = io.rec_len / 4;
-    let mut count = 0usize;
-    let mut used = 0usize;
-    for i in 0..ready as usize {
-        if count + 2 > max_records {
-            break;
-        }
-        let event = io.events[i];
-        let fd = event.data as i32;
-        let flags = event.events;
-        let rec = io.rec_ptr.add(count * 4);
-        if flags & EPOLLOUT != 0 {
-            *rec = fd;
-            *rec.add(1) = KIND_WRITABLE;
-            *rec.add(2) = 0;
-            *rec.add(3) = 0;
-            count += 1;
-        }
-        if flags & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP) == 0 {
-            continue;
-        }
-        let room = io.in_len - used;
-        if room < READ_CHUNK {
-            continue; // inBuf is full for this turn: the socket stays ready for the next one
-        }
-        let n = read(fd, io.in_ptr.add(used) as *mut c_void, READ_CHUNK);
-        let rec = io.rec_ptr.add(count * 4);
-        if n > 0 {
-            *rec = fd;
-            *rec.add(1) = KIND_DATA;
-            *rec.add(2) = used as i32;
-            *rec.add(3) = n as i32;
-            used += n as usize;
-            count += 1;
-        } else if n == 0 {
-            *rec = fd;
-            *rec.add(1) = KIND_EOF;
-            *rec.add(2) = 0;
-            *rec.add(3) = 0;
-            count += 1;
-        } else {
-            let e = errno();
-            if e != EAGAIN && e != EINTR {
-                *rec = fd;
-                *rec.add(1) = KIND_ERROR;
-                *rec.add(2) = 0;
-                *rec.add(3) = e;
-                count += 1;
-            }
+    if io.in_len - io.used < READ_CHUNK {
+        return; // inBuf is full for this turn
+    }
+    let n = read(fd, io.in_ptr.add(io.used) as *mut c_void, READ_CHUNK);
+    if n > 0 {
+        let at = io.used;
+        io.used += n as usize;
+        record(io, fd, KIND_DATA, at, n as i32);
+    } else if n == 0 {
+        record(io, fd, KIND_EOF, 0, 0);
+    } else {
+        let e = errno();
+        if e != EAGAIN && e != EINTR {
+            record(io, fd, KIND_ERROR, 0, e);
         }
     }
+}
+
+/// The check handle (right after libuv's poll phase): hands this turn's records to JavaScript.
+unsafe extern "C" fn on_check(_handle: *mut c_void) {
+    let io = &mut *IO;
+    let count = io.count;
     if count == 0 {
         return;
     }
+    io.count = 0;
+    io.used = 0;
     let env = io.env;
     let mut scope: NapiHandleScope = ptr::null_mut();
     if napi_open_handle_scope(env, &mut scope) != NAPI_OK {
@@ -221,6 +202,17 @@ unsafe extern "C" fn on_ready(_handle: *mut c_void, _status: c_int, _events: c_i
         napi_fatal_exception(env, error);
     }
     napi_close_handle_scope(env, scope);
+}
+
+unsafe extern "C" fn free_handle(handle: *mut c_void) {
+    let words = uv_handle_size(UV_POLL).div_ceil(8);
+    drop(Box::from_raw(std::slice::from_raw_parts_mut(handle as *mut u64, words) as *mut [u64]));
+}
+
+fn new_handle(kind: c_int) -> *mut c_void {
+    // libuv handles are pointer-aligned: allocate them as u64 words.
+    let words = unsafe { uv_handle_size(kind) }.div_ceil(8);
+    Box::into_raw(vec![0u64; words].into_boxed_slice()) as *mut c_void
 }
 
 unsafe extern "C" fn io_start(env: napi_env, info: napi_callback_info) -> napi_value {
@@ -245,10 +237,6 @@ unsafe extern "C" fn io_start(env: napi_env, info: napi_callback_info) -> napi_v
     if napi_get_uv_event_loop(env, &mut lp) != NAPI_OK || lp.is_null() {
         return no;
     }
-    let epfd = epoll_create1(EPOLL_CLOEXEC);
-    if epfd < 0 {
-        return no;
-    }
     let mut callback: NapiRef = ptr::null_mut();
     let mut in_ref: NapiRef = ptr::null_mut();
     let mut rec_ref: NapiRef = ptr::null_mut();
@@ -264,39 +252,39 @@ unsafe extern "C" fn io_start(env: napi_env, info: napi_callback_info) -> napi_v
         || napi_create_string_utf8(env, label.as_ptr() as *const c_char, label.len(), &mut name) != NAPI_OK
         || napi_async_init(env, resource, name, &mut context) != NAPI_OK
     {
-        close(epfd);
         return no;
     }
-    let handle = Box::into_raw(vec![0u8; uv_handle_size(UV_POLL)].into_boxed_slice()) as *mut c_void;
-    if uv_poll_init(lp, handle, epfd) != 0 || uv_poll_start(handle, UV_READABLE, on_ready) != 0 {
-        close(epfd);
+    let check = new_handle(UV_CHECK);
+    if uv_check_init(lp, check) != 0 || uv_check_start(check, on_check) != 0 {
         return no;
     }
+    uv_unref(check); // it must not keep the process alive by itself
     IO = Box::into_raw(Box::new(Io {
         env,
-        epfd,
+        lp,
         callback,
         context,
         in_ptr: in_data as *mut u8,
         in_len,
         rec_ptr: rec_data as *mut i32,
         rec_len,
-        events: [EpollEvent { events: 0, data: 0 }; MAX_EVENTS],
+        count: 0,
+        used: 0,
+        polls: Vec::new(),
     }));
     let mut yes: napi_value = ptr::null_mut();
     napi_get_boolean(env, true, &mut yes);
     yes
 }
 
-unsafe fn watch(fd: c_int, op: c_int, writes: bool) -> i32 {
-    let mut event = EpollEvent {
-        events: EPOLLIN | EPOLLRDHUP | if writes { EPOLLOUT } else { 0 },
-        data: fd as u64,
-    };
-    if epoll_ctl((*IO).epfd, op, fd, &mut event) < 0 {
-        return -errno();
+/// The poll handle of adopted descriptor `fd`, or null.
+unsafe fn poll_of(fd: i32) -> *mut c_void {
+    let polls = &(*IO).polls;
+    if fd >= 0 && (fd as usize) < polls.len() {
+        polls[fd as usize]
+    } else {
+        ptr::null_mut()
     }
-    0
 }
 
 unsafe extern "C" fn io_adopt(env: napi_env, info: napi_callback_info) -> napi_value {
@@ -308,11 +296,27 @@ unsafe extern "C" fn io_adopt(env: napi_env, info: napi_callback_info) -> napi_v
     if own < 0 {
         return int_result(env, -errno());
     }
-    let status = watch(own, EPOLL_CTL_ADD, false);
-    if status < 0 {
+    let io = &mut *IO;
+    let handle = new_handle(UV_POLL);
+    // uv_poll_init makes the descriptor non-blocking.
+    let status = uv_poll_init(io.lp, handle, own);
+    if status != 0 {
+        free_handle(handle);
         close(own);
         return int_result(env, status);
     }
+    *(handle as *mut usize) = own as usize; // `data`: on_poll's way back to the descriptor
+    let status = uv_poll_start(handle, UV_READABLE | UV_DISCONNECT, on_poll);
+    if status != 0 {
+        uv_close(handle, free_handle);
+        close(own);
+        return int_result(env, status);
+    }
+    let at = own as usize;
+    if io.polls.len() <= at {
+        io.polls.resize(at + 1, ptr::null_mut());
+    }
+    io.polls[at] = handle;
     int_result(env, own)
 }
 
@@ -323,10 +327,12 @@ unsafe extern "C" fn io_watch_writes(env: napi_env, info: napi_callback_info) ->
     let (Some(fd), Some(on)) = (int_arg(env, argv[0]), int_arg(env, argv[1])) else {
         return crate::throw(env, false, b"ioWatchWrites: fd and on must be numbers\0");
     };
-    if IO.is_null() {
-        return int_result(env, -9);
+    let handle = if IO.is_null() { ptr::null_mut() } else { poll_of(fd) };
+    if handle.is_null() {
+        return int_result(env, -9); // EBADF
     }
-    int_result(env, watch(fd, EPOLL_CTL_MOD, on != 0))
+    let events = UV_READABLE | UV_DISCONNECT | if on != 0 { UV_WRITABLE } else { 0 };
+    int_result(env, uv_poll_start(handle, events, on_poll))
 }
 
 unsafe extern "C" fn io_write(env: napi_env, info: napi_callback_info) -> napi_value {
@@ -356,7 +362,13 @@ unsafe extern "C" fn io_write(env: napi_env, info: napi_callback_info) -> napi_v
 
 unsafe extern "C" fn io_close(env: napi_env, info: napi_callback_info) -> napi_value {
     if let Some(fd) = args::<1>(env, info).and_then(|a| int_arg(env, a[0])) {
-        if fd >= 0 {
+        let handle = if IO.is_null() { ptr::null_mut() } else { poll_of(fd) };
+        if !handle.is_null() {
+            // uv_close takes the descriptor out of libuv's epoll set at once, so closing it next
+            // is safe even if the number is reused before the handle's memory is freed.
+            let io = &mut *IO;
+            io.polls[fd as usize] = ptr::null_mut();
+            uv_close(handle, free_handle);
             close(fd);
         }
     }

@@ -98,24 +98,31 @@ export class NativeSocket extends EventEmitter {
 
   /** Writes `data`; true when the kernel took all of it (else the socket keeps `data` until it does). */
   write(data: Uint8Array | string): boolean {
-    if (this.destroyed || this.ending) return false;
     const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
-    if (bytes.length === 0) return this.writableLength === 0;
+    return this.writeRange(bytes, 0, bytes.length);
+  }
+
+  /**
+   * Writes `buf[start, end)`; true when the kernel took all of it. Otherwise the socket keeps a view
+   * of the rest of `buf` until it is written (the caller must not reuse `buf`).
+   */
+  writeRange(buf: Uint8Array, start: number, end: number): boolean {
+    if (this.destroyed || this.ending) return false;
+    if (start === end) return this.writableLength === 0;
     if (this.writableLength !== 0) {
-      this.queue.push(bytes);
-      this.writableLength += bytes.length;
+      this.queue.push(buf.subarray(start, end));
+      this.writableLength += end - start;
       return false;
     }
-    const n = this.io.addon.ioWrite(this.fd, bytes, 0, bytes.length);
-    if (n === bytes.length) return true;
+    const n = this.io.addon.ioWrite(this.fd, buf, start, end);
+    if (n === end - start) return true;
     if (n < 0 && n !== EAGAIN) {
       this.fail();
       return false;
     }
-    const done = n > 0 ? n : 0;
-    this.queue.push(bytes);
-    this.queueStart = done;
-    this.writableLength = bytes.length - done;
+    this.queue.push(buf.subarray(start, end));
+    this.queueStart = n > 0 ? n : 0;
+    this.writableLength = end - start - this.queueStart;
     this.io.addon.ioWatchWrites(this.fd, 1);
     return false;
   }
@@ -184,6 +191,8 @@ export class NativeIo {
   private readonly records = new Int32Array(4 * 1024);
   /** Sockets by descriptor. */
   private readonly sockets: Array<NativeSocket | undefined> = [];
+  /** Told after each turn's records (servers end their batch of commands there). */
+  private readonly turnListeners: Array<() => void> = [];
 
   private constructor(addon: IoAddon) {
     this.addon = addon;
@@ -217,6 +226,11 @@ export class NativeIo {
     return socket;
   }
 
+  /** Calls `listener` after every turn's records (once per server). */
+  onTurnEnd(listener: () => void): void {
+    if (!this.turnListeners.includes(listener)) this.turnListeners.push(listener);
+  }
+
   forget(socket: NativeSocket): void {
     if (this.sockets[socket.fd] === socket) {
       this.sockets[socket.fd] = undefined;
@@ -239,5 +253,7 @@ export class NativeIo {
         socket.destroy();
       }
     }
+    const listeners = this.turnListeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]();
   }
 }

@@ -67,14 +67,15 @@ export class OutputBuffer implements AsyncWriteOwner {
   flush(socket: Socket | NativeSocket): boolean {
     if (this.used === 0 || this.chunk === null) return true;
     const chunk = this.chunk;
-    const data = chunk.subarray(0, this.used);
-    if (this.used > this.peak) this.peak = this.used;
+    const used = this.used;
+    if (used > this.peak) this.peak = used;
     this.used = 0;
     if (socket instanceof NativeSocket) {
-      // A socket that could not write everything keeps `data` (so the chunk) queued.
-      if (!socket.write(data) || chunk.length > MAX_KEPT) this.chunk = null;
+      // A socket that could not write everything keeps the rest of the chunk queued.
+      if (!socket.writeRange(chunk, 0, used) || chunk.length > MAX_KEPT) this.chunk = null;
       return !socket.destroyed;
     }
+    const data = chunk.subarray(0, used);
     const direct = directIo === null ? -1 : directIo.write(socket, data, this);
     if (direct === 0) {
       if (chunk.length > MAX_KEPT) this.chunk = null;

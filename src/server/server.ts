@@ -141,6 +141,9 @@ export class Server implements ReplySink {
   private readonly readBuf = Buffer.allocUnsafe(64 * 1024);
   /** Client connections on the addon's epoll set (config `io`), or null for Node's streams. */
   private nativeIo: NativeIo | null = null;
+  /** A batch of native reads is open (onNativeRead), with the wall clock at its start. */
+  private turnOpen = false;
+  private turnNow = 0;
   private keyIdx = new Int32Array(1024);
   private readonly blockArgs = new Args();
   /** Keys a command in flight on a worker may change that someone WATCHes (by request id slot). */
@@ -293,7 +296,10 @@ export class Server implements ReplySink {
       srv.once('error', reject);
       srv.listen({ ...opts, backlog: this.config.int('tcp-backlog') }, () => {
         srv.off('error', reject);
-        if (this.config.string('io') === 'native') this.nativeIo = NativeIo.shared();
+        if (this.config.string('io') === 'native') {
+          this.nativeIo = NativeIo.shared();
+          this.nativeIo?.onTurnEnd(this.endTurn);
+        }
         this.readIntoSharedBuffer(srv);
         srv.on('error', (err) => this.log.warning(`listener error: ${err.message}`));
         this.listeners.push(srv);
@@ -340,10 +346,25 @@ export class Server implements ReplySink {
     return true;
   }
 
+  /**
+   * A read on the native I/O set. Every read of one loop turn is one batch of commands: the first
+   * opens it, `endTurn` (after the turn's last read) writes each touched client's output once, as
+   * Redis writes replies in beforeSleep.
+   */
   private onNativeRead(client: Client, buf: Buffer, start: number, end: number): void {
-    this.onBytes(client, buf, start, end);
+    if (!this.turnOpen) {
+      this.turnOpen = true;
+      this.turnNow = wallMs(beginBatch());
+    }
+    if (this.appendInput(client, buf, start, end - start, this.turnNow)) this.processInput(client);
     keepOwnInput(client, buf, NATIVE_READ_CHUNK);
   }
+
+  private readonly endTurn = (): void => {
+    if (!this.turnOpen) return;
+    this.turnOpen = false;
+    this.endBatch();
+  };
 
   private onRead(client: Client, n: number): void {
     this.onData(client, this.readBuf, n);
