@@ -25,8 +25,12 @@ import { loadNative } from './loader.js';
 const RELEASE_DELAY_MS = 1000;
 /** How often the event loop's utilization is sampled. */
 const TICK_MS = 500;
-/** Utilization of one tick above which the process counts as busy; at or below, as idle. */
-const BUSY_UTILIZATION = 0.05;
+/**
+ * Utilization of one tick above which the process counts as busy; at or below, as idle. Low, so that
+ * a trim (1-20 ms on the main thread) waits for a server with next to no traffic: at 1% a tick had
+ * at most 5 ms of work, a few hundred requests.
+ */
+const BUSY_UTILIZATION = 0.01;
 /** Least time between two trims. */
 const MIN_TRIM_GAP_MS = 5000;
 
