@@ -8,7 +8,7 @@
 //! nothing is pending (EAGAIN) or the accept failed.
 
 use crate::napi::*;
-use std::os::raw::{c_char, c_int, c_void};
+use std::os::raw::{c_int, c_void};
 use std::ptr;
 
 extern "C" {
@@ -37,8 +37,5 @@ unsafe extern "C" fn accept_now(env: napi_env, info: napi_callback_info) -> napi
 }
 
 pub unsafe fn register(env: napi_env, exports: napi_value) -> bool {
-    let name = b"acceptNow\0";
-    let mut function: napi_value = ptr::null_mut();
-    napi_create_function(env, name.as_ptr() as *const c_char, name.len() - 1, Some(accept_now), ptr::null_mut(), &mut function) == NAPI_OK
-        && napi_set_named_property(env, exports, name.as_ptr() as *const c_char, function) == NAPI_OK
+    export_functions(env, exports, &[(b"acceptNow\0", accept_now)])
 }

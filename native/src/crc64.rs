@@ -6,7 +6,6 @@
 //! little-endian, as the RDB footer stores it) is advanced over data[start, end) in place.
 
 use crate::napi::*;
-use std::os::raw::c_char;
 use std::ptr;
 
 /// The Jones polynomial bit-reversed, for the reflected (LSB-first) table algorithm.
@@ -101,10 +100,7 @@ unsafe extern "C" fn crc64_cb(env: napi_env, info: napi_callback_info) -> napi_v
 /// # Safety
 /// Called from napi_register_module_v1 with its live `env` and `exports`.
 pub unsafe fn register(env: napi_env, exports: napi_value) -> bool {
-    let name = b"crc64\0";
-    let mut function: napi_value = ptr::null_mut();
-    napi_create_function(env, name.as_ptr() as *const c_char, name.len() - 1, Some(crc64_cb), ptr::null_mut(), &mut function) == NAPI_OK
-        && napi_set_named_property(env, exports, name.as_ptr() as *const c_char, function) == NAPI_OK
+    export_functions(env, exports, &[(b"crc64\0", crc64_cb)])
 }
 
 #[cfg(test)]

@@ -11,8 +11,6 @@
 //!   hllSetRegisters(v, base, len, sparseMax, max) -> packed result
 
 use crate::napi::*;
-use std::ffi::c_void;
-use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
@@ -513,15 +511,6 @@ pub fn count_raw(max: &[u8]) -> f64 {
 
 // ---------------------------------------------------------------- N-API glue
 
-unsafe fn args<const N: usize>(env: napi_env, info: napi_callback_info) -> Option<[napi_value; N]> {
-    let mut argc: usize = N;
-    let mut argv: [napi_value; N] = [ptr::null_mut(); N];
-    if napi_get_cb_info(env, info, &mut argc, argv.as_mut_ptr(), ptr::null_mut(), ptr::null_mut()) != NAPI_OK || argc < N {
-        return None;
-    }
-    Some(argv)
-}
-
 unsafe fn u32_arg(env: napi_env, value: napi_value) -> Option<usize> {
     let mut n: u32 = 0;
     if napi_get_value_uint32(env, value, &mut n) != NAPI_OK {
@@ -566,7 +555,7 @@ fn value_ok(v: &[u8], base: usize, len: usize) -> bool {
 }
 
 unsafe extern "C" fn add_cb(env: napi_env, info: napi_callback_info) -> napi_value {
-    let Some(a) = args::<8>(env, info) else { return error(env) };
+    let Some(a) = call_args::<8>(env, info) else { return error(env) };
     let (Some(v), Some(base), Some(len), Some(smax), Some(src)) =
         (bytes(env, a[0]), u32_arg(env, a[1]), u32_arg(env, a[2]), u32_arg(env, a[3]), bytes(env, a[4]))
     else {
@@ -595,7 +584,7 @@ unsafe extern "C" fn add_cb(env: napi_env, info: napi_callback_info) -> napi_val
 }
 
 unsafe extern "C" fn count_cb(env: napi_env, info: napi_callback_info) -> napi_value {
-    let Some(a) = args::<3>(env, info) else { return error(env) };
+    let Some(a) = call_args::<3>(env, info) else { return error(env) };
     let (Some(v), Some(base), Some(len)) = (bytes(env, a[0]), u32_arg(env, a[1]), u32_arg(env, a[2])) else {
         return error(env);
     };
@@ -606,7 +595,7 @@ unsafe extern "C" fn count_cb(env: napi_env, info: napi_callback_info) -> napi_v
 }
 
 unsafe extern "C" fn count_raw_cb(env: napi_env, info: napi_callback_info) -> napi_value {
-    let Some(a) = args::<1>(env, info) else { return error(env) };
+    let Some(a) = call_args::<1>(env, info) else { return error(env) };
     let Some(max) = bytes(env, a[0]) else { return error(env) };
     if max.len() < HLL_REGISTERS {
         return error(env);
@@ -615,7 +604,7 @@ unsafe extern "C" fn count_raw_cb(env: napi_env, info: napi_callback_info) -> na
 }
 
 unsafe extern "C" fn merge_cb(env: napi_env, info: napi_callback_info) -> napi_value {
-    let Some(a) = args::<4>(env, info) else { return error(env) };
+    let Some(a) = call_args::<4>(env, info) else { return error(env) };
     let (Some(max), Some(v), Some(base), Some(len)) = (bytes(env, a[0]), bytes(env, a[1]), u32_arg(env, a[2]), u32_arg(env, a[3])) else {
         return error(env);
     };
@@ -633,7 +622,7 @@ unsafe extern "C" fn merge_cb(env: napi_env, info: napi_callback_info) -> napi_v
 }
 
 unsafe extern "C" fn set_registers_cb(env: napi_env, info: napi_callback_info) -> napi_value {
-    let Some(a) = args::<5>(env, info) else { return error(env) };
+    let Some(a) = call_args::<5>(env, info) else { return error(env) };
     let (Some(v), Some(base), Some(len), Some(smax), Some(max)) =
         (bytes(env, a[0]), u32_arg(env, a[1]), u32_arg(env, a[2]), u32_arg(env, a[3]), bytes(env, a[4]))
     else {
@@ -645,7 +634,6 @@ unsafe extern "C" fn set_registers_cb(env: napi_env, info: napi_callback_info) -
     guarded(env, || Some(set_registers(v, base, len, smax, max)))
 }
 
-type Callback = unsafe extern "C" fn(napi_env, napi_callback_info) -> napi_value;
 
 /// Adds the HyperLogLog functions to `exports`; false if N-API refused one.
 ///
@@ -659,15 +647,7 @@ pub unsafe fn register(env: napi_env, exports: napi_value) -> bool {
         (b"hllMerge\0", merge_cb),
         (b"hllSetRegisters\0", set_registers_cb),
     ];
-    for (name, cb) in table {
-        let mut function: napi_value = ptr::null_mut();
-        if napi_create_function(env, name.as_ptr() as *const c_char, name.len() - 1, Some(cb), ptr::null_mut::<c_void>(), &mut function) != NAPI_OK
-            || napi_set_named_property(env, exports, name.as_ptr() as *const c_char, function) != NAPI_OK
-        {
-            return false;
-        }
-    }
-    true
+    export_functions(env, exports, &table)
 }
 
 #[cfg(test)]

@@ -16,7 +16,6 @@
 
 use crate::napi::*;
 use std::cell::RefCell;
-use std::os::raw::c_char;
 use std::ptr;
 
 extern "C" {
@@ -272,23 +271,13 @@ unsafe extern "C" fn decompress_cb(env: napi_env, info: napi_callback_info) -> n
     }
 }
 
-type Callback = unsafe extern "C" fn(napi_env, napi_callback_info) -> napi_value;
-
 /// Adds lzfCompress and lzfDecompress to `exports`; false if N-API refused one.
 ///
 /// # Safety
 /// Called from napi_register_module_v1 with its live `env` and `exports`.
 pub unsafe fn register(env: napi_env, exports: napi_value) -> bool {
     let table: [(&[u8], Callback); 2] = [(b"lzfCompress\0", compress_cb), (b"lzfDecompress\0", decompress_cb)];
-    for (name, cb) in table {
-        let mut function: napi_value = ptr::null_mut();
-        if napi_create_function(env, name.as_ptr() as *const c_char, name.len() - 1, Some(cb), ptr::null_mut(), &mut function) != NAPI_OK
-            || napi_set_named_property(env, exports, name.as_ptr() as *const c_char, function) != NAPI_OK
-        {
-            return false;
-        }
-    }
-    true
+    export_functions(env, exports, &table)
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@
 //! no other thread touches these bytes meanwhile.
 
 use crate::napi::*;
-use std::os::raw::c_char;
 use std::ptr;
 
 unsafe fn u32_arg(env: napi_env, value: napi_value) -> Option<usize> {
@@ -43,8 +42,5 @@ unsafe extern "C" fn move_bytes_cb(env: napi_env, info: napi_callback_info) -> n
 }
 
 pub unsafe fn register(env: napi_env, exports: napi_value) -> bool {
-    let name = b"moveBytes\0";
-    let mut function: napi_value = ptr::null_mut();
-    napi_create_function(env, name.as_ptr() as *const c_char, name.len() - 1, Some(move_bytes_cb), ptr::null_mut(), &mut function) == NAPI_OK
-        && napi_set_named_property(env, exports, name.as_ptr() as *const c_char, function) == NAPI_OK
+    export_functions(env, exports, &[(b"moveBytes\0", move_bytes_cb)])
 }

@@ -6,6 +6,7 @@
 
 use std::ffi::c_void;
 use std::os::raw::c_char;
+use std::ptr;
 
 #[repr(C)]
 pub struct napi_env__ {
@@ -76,4 +77,37 @@ extern "C" {
     pub fn napi_throw_type_error(env: napi_env, code: *const c_char, msg: *const c_char) -> napi_status;
 
     pub fn napi_throw_range_error(env: napi_env, code: *const c_char, msg: *const c_char) -> napi_status;
+}
+
+/// A native function as Node-API calls it.
+pub type Callback = unsafe extern "C" fn(env: napi_env, info: napi_callback_info) -> napi_value;
+
+/// Sets `exports[name]` to a function for each (NUL-terminated name, callback); false as soon as
+/// N-API refuses one.
+///
+/// # Safety
+/// `env` and `exports` must be live (napi_register_module_v1's).
+pub unsafe fn export_functions(env: napi_env, exports: napi_value, functions: &[(&[u8], Callback)]) -> bool {
+    for &(name, callback) in functions {
+        let mut function: napi_value = ptr::null_mut();
+        if napi_create_function(env, name.as_ptr() as *const c_char, name.len() - 1, Some(callback), ptr::null_mut(), &mut function) != NAPI_OK
+            || napi_set_named_property(env, exports, name.as_ptr() as *const c_char, function) != NAPI_OK
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// The first `N` arguments of a call, or None when fewer were passed.
+///
+/// # Safety
+/// `env` and `info` must be the ones Node-API passed to the running callback.
+pub unsafe fn call_args<const N: usize>(env: napi_env, info: napi_callback_info) -> Option<[napi_value; N]> {
+    let mut argc: usize = N;
+    let mut argv: [napi_value; N] = [ptr::null_mut(); N];
+    if napi_get_cb_info(env, info, &mut argc, argv.as_mut_ptr(), ptr::null_mut(), ptr::null_mut()) != NAPI_OK || argc < N {
+        return None;
+    }
+    Some(argv)
 }

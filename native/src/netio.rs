@@ -115,15 +115,6 @@ unsafe fn int_result(env: napi_env, value: i32) -> napi_value {
     result
 }
 
-unsafe fn args<const N: usize>(env: napi_env, info: napi_callback_info) -> Option<[napi_value; N]> {
-    let mut argc: usize = N;
-    let mut argv: [napi_value; N] = [ptr::null_mut(); N];
-    if napi_get_cb_info(env, info, &mut argc, argv.as_mut_ptr(), ptr::null_mut(), ptr::null_mut()) != NAPI_OK || argc < N {
-        return None;
-    }
-    Some(argv)
-}
-
 unsafe fn int_arg(env: napi_env, value: napi_value) -> Option<i32> {
     let mut n: i32 = 0;
     if napi_get_value_int32(env, value, &mut n) != NAPI_OK {
@@ -218,7 +209,7 @@ fn new_handle(kind: c_int) -> *mut c_void {
 unsafe extern "C" fn io_start(env: napi_env, info: napi_callback_info) -> napi_value {
     let mut no: napi_value = ptr::null_mut();
     napi_get_boolean(env, false, &mut no);
-    let Some(argv) = args::<3>(env, info) else {
+    let Some(argv) = call_args::<3>(env, info) else {
         return crate::throw(env, false, b"ioStart(callback, inBuf, records): 3 arguments expected\0");
     };
     if !IO.is_null() {
@@ -288,7 +279,7 @@ unsafe fn poll_of(fd: i32) -> *mut c_void {
 }
 
 unsafe extern "C" fn io_adopt(env: napi_env, info: napi_callback_info) -> napi_value {
-    let fd = match args::<1>(env, info).and_then(|a| int_arg(env, a[0])) {
+    let fd = match call_args::<1>(env, info).and_then(|a| int_arg(env, a[0])) {
         Some(fd) if fd >= 0 && !IO.is_null() => fd,
         _ => return crate::throw(env, false, b"ioAdopt(fd): a descriptor expected, after ioStart\0"),
     };
@@ -321,7 +312,7 @@ unsafe extern "C" fn io_adopt(env: napi_env, info: napi_callback_info) -> napi_v
 }
 
 unsafe extern "C" fn io_watch_writes(env: napi_env, info: napi_callback_info) -> napi_value {
-    let Some(argv) = args::<2>(env, info) else {
+    let Some(argv) = call_args::<2>(env, info) else {
         return crate::throw(env, false, b"ioWatchWrites(fd, on): 2 arguments expected\0");
     };
     let (Some(fd), Some(on)) = (int_arg(env, argv[0]), int_arg(env, argv[1])) else {
@@ -336,7 +327,7 @@ unsafe extern "C" fn io_watch_writes(env: napi_env, info: napi_callback_info) ->
 }
 
 unsafe extern "C" fn io_write(env: napi_env, info: napi_callback_info) -> napi_value {
-    let Some(argv) = args::<4>(env, info) else {
+    let Some(argv) = call_args::<4>(env, info) else {
         return crate::throw(env, false, b"ioWrite(fd, buf, start, end): 4 arguments expected\0");
     };
     let Some((data, len)) = crate::typed_array(env, argv[1], NAPI_UINT8_ARRAY) else {
@@ -361,7 +352,7 @@ unsafe extern "C" fn io_write(env: napi_env, info: napi_callback_info) -> napi_v
 }
 
 unsafe extern "C" fn io_close(env: napi_env, info: napi_callback_info) -> napi_value {
-    if let Some(fd) = args::<1>(env, info).and_then(|a| int_arg(env, a[0])) {
+    if let Some(fd) = call_args::<1>(env, info).and_then(|a| int_arg(env, a[0])) {
         let handle = if IO.is_null() { ptr::null_mut() } else { poll_of(fd) };
         if !handle.is_null() {
             // uv_close takes the descriptor out of libuv's epoll set at once, so closing it next
@@ -376,20 +367,15 @@ unsafe extern "C" fn io_close(env: napi_env, info: napi_callback_info) -> napi_v
 }
 
 pub unsafe fn register(env: napi_env, exports: napi_value) -> bool {
-    let functions: [(&[u8], unsafe extern "C" fn(napi_env, napi_callback_info) -> napi_value); 5] = [
-        (b"ioStart\0", io_start),
-        (b"ioAdopt\0", io_adopt),
-        (b"ioWatchWrites\0", io_watch_writes),
-        (b"ioWrite\0", io_write),
-        (b"ioClose\0", io_close),
-    ];
-    for (name, callback) in functions {
-        let mut function: napi_value = ptr::null_mut();
-        if napi_create_function(env, name.as_ptr() as *const c_char, name.len() - 1, Some(callback), ptr::null_mut(), &mut function) != NAPI_OK
-            || napi_set_named_property(env, exports, name.as_ptr() as *const c_char, function) != NAPI_OK
-        {
-            return false;
-        }
-    }
-    true
+    export_functions(
+        env,
+        exports,
+        &[
+            (b"ioStart\0", io_start),
+            (b"ioAdopt\0", io_adopt),
+            (b"ioWatchWrites\0", io_watch_writes),
+            (b"ioWrite\0", io_write),
+            (b"ioClose\0", io_close),
+        ],
+    )
 }

@@ -17,7 +17,7 @@
 //! measurements).
 
 use crate::napi::*;
-use std::os::raw::{c_char, c_int, c_void};
+use std::os::raw::{c_int, c_void};
 use std::ptr;
 
 extern "C" {
@@ -89,7 +89,7 @@ fn droppable(smaps: &str) -> Vec<Droppable> {
     let mut current: Option<(usize, usize, bool)> = None; // start, end, candidate
     let mut rss: Option<usize> = None;
     let mut anonymous: Option<usize> = None;
-    let mut flush = |current: &Option<(usize, usize, bool)>, rss: Option<usize>, anonymous: Option<usize>, out: &mut Vec<Droppable>| {
+    let flush = |current: &Option<(usize, usize, bool)>, rss: Option<usize>, anonymous: Option<usize>, out: &mut Vec<Droppable>| {
         if let (Some((start, end, true)), Some(rss), Some(0)) = (*current, rss, anonymous) {
             if rss > 0 {
                 out.push(Droppable { start, end, rss: rss * 1024 });
@@ -141,20 +141,12 @@ unsafe extern "C" fn release_file_pages_cb(env: napi_env, _info: napi_callback_i
 }
 
 pub unsafe fn register(env: napi_env, exports: napi_value) -> bool {
-    let functions: [(&[u8], napi_callback); 3] = [
-        (b"mallocOption\0", Some(malloc_option_cb)),
-        (b"mallocTrim\0", Some(malloc_trim_cb)),
-        (b"releaseFilePages\0", Some(release_file_pages_cb)),
+    let functions: [(&[u8], Callback); 3] = [
+        (b"mallocOption\0", malloc_option_cb),
+        (b"mallocTrim\0", malloc_trim_cb),
+        (b"releaseFilePages\0", release_file_pages_cb),
     ];
-    for (name, cb) in functions {
-        let mut function: napi_value = ptr::null_mut();
-        if napi_create_function(env, name.as_ptr() as *const c_char, name.len() - 1, cb, ptr::null_mut(), &mut function) != NAPI_OK
-            || napi_set_named_property(env, exports, name.as_ptr() as *const c_char, function) != NAPI_OK
-        {
-            return false;
-        }
-    }
-    true
+    export_functions(env, exports, &functions)
 }
 
 #[cfg(test)]

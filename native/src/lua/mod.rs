@@ -725,7 +725,6 @@ unsafe fn call_js(engine: &mut Engine, func: napi_ref, x: f64, y: f64) -> Option
 
 // ---------------------------------------------------------------- registration
 
-type Callback = unsafe extern "C" fn(env: napi_env, info: napi_callback_info) -> napi_value;
 
 /// Adds the lua* functions to `exports`.
 ///
@@ -748,15 +747,7 @@ pub unsafe fn register(env: napi_env, exports: napi_value) -> bool {
         (b"luaSha1Hex\0", lua_sha1_hex),
         (b"luaSetBusyCallback\0", busy::lua_set_busy_callback),
     ];
-    for (name, cb) in functions {
-        let mut f: napi_value = ptr::null_mut();
-        if napi_create_function(env, name.as_ptr() as *const c_char, name.len() - 1, Some(cb), ptr::null_mut(), &mut f) != NAPI_OK
-            || napi_set_named_property(env, exports, name.as_ptr() as *const c_char, f) != NAPI_OK
-        {
-            return false;
-        }
-    }
-    true
+    export_functions(env, exports, &functions)
 }
 
 /// luaForget(sha): drops f_<sha> (SCRIPT FLUSH), leaving other servers' scripts and all functions.
