@@ -767,21 +767,7 @@ export function ztDeleteRangeByRank(a: ShardArena, t: number, start: number, end
  */
 export function ztDeleteRangeByScore(a: ShardArena, t: number, r: ScoreRange, removed: (ref: number) => void): number {
   const first = ztFirstInScoreRange(a, t, r);
-  if (first === 0) return 0;
-  const rank = handleRank(a, t, first);
-  let count = 0;
-  while (rank <= ztLength(a, t)) {
-    const pos = descendRank(a, t, rank);
-    const leaf = pathNode[0];
-    const n = a.u32[leaf >>> 2];
-    let k = 0;
-    while (pos + k < n && scoreLteMax(a.dv.getFloat64(leaf + L_SCORES + 8 * (pos + k), true), r)) k++;
-    if (k === 0) break;
-    removeRun(a, t, pos, k, removed);
-    count += k;
-    if (pos + k < n) break;
-  }
-  return count;
+  return first === 0 ? 0 : deleteWhile(a, t, first, (leaf, pos) => scoreLteMax(a.dv.getFloat64(leaf + L_SCORES + 8 * pos, true), r), removed);
 }
 
 /**
@@ -790,7 +776,14 @@ export function ztDeleteRangeByScore(a: ShardArena, t: number, r: ScoreRange, re
  */
 export function ztDeleteRangeByLex(a: ShardArena, t: number, r: LexRange, removed: (ref: number) => void): number {
   const first = ztFirstInLexRange(a, t, r);
-  if (first === 0) return 0;
+  return first === 0 ? 0 : deleteWhile(a, t, first, (leaf, pos) => handleLexLteMax(a, handle(leaf, pos), r), removed);
+}
+
+/**
+ * Deletes the elements from handle `first` onwards while `withinMax(leaf, pos)` holds, a leaf's
+ * run at a time (one descent per run). Returns how many went.
+ */
+function deleteWhile(a: ShardArena, t: number, first: number, withinMax: (leaf: number, pos: number) => boolean, removed: (ref: number) => void): number {
   const rank = handleRank(a, t, first);
   let count = 0;
   while (rank <= ztLength(a, t)) {
@@ -798,7 +791,7 @@ export function ztDeleteRangeByLex(a: ShardArena, t: number, r: LexRange, remove
     const leaf = pathNode[0];
     const n = a.u32[leaf >>> 2];
     let k = 0;
-    while (pos + k < n && handleLexLteMax(a, handle(leaf, pos + k), r)) k++;
+    while (pos + k < n && withinMax(leaf, pos + k)) k++;
     if (k === 0) break;
     removeRun(a, t, pos, k, removed);
     count += k;
