@@ -11,7 +11,7 @@
 //!   crc64(state, data, start, end): Redis's CRC-64 for DUMP payloads and RDB files (crc64.rs).
 //!   lzfCompress, lzfDecompress: Redis's LZF for RDB strings (lzf.rs).
 //!   mallocOption, mallocTrim, releaseFilePages: the process's memory outside V8 (process_memory.rs).
-//!   ioStart, ioAdopt, ioWatchWrites, ioWrite, ioClose: client sockets on the addon's epoll set (netio.rs).
+//!   ioStart, ioAdopt, ioWatch, ioWrite, ioClose: client sockets on the addon's epoll set (netio.rs).
 
 mod accept;
 pub mod crc64;

@@ -16,7 +16,8 @@
 //!       2 read error (length = errno), 3 writable again.
 //!   ioAdopt(fd) -> fd | -errno: duplicates an accepted socket's descriptor (close-on-exec,
 //!       non-blocking; the original is left to its owner to close) and watches the copy for reads.
-//!   ioWatchWrites(fd, on) -> 0 | -errno: also report when `fd` can take more output.
+//!   ioWatch(fd, reads, writes) -> 0 | -errno: what to report for `fd`: data (reads, on after
+//!       ioAdopt) and room for output (writes).
 //!   ioWrite(fd, buf, start, end) -> bytes written | -errno (-11: would block).
 //!   ioClose(fd): stops watching an adopted descriptor and closes it.
 
@@ -38,6 +39,7 @@ extern "C" {
     fn uv_handle_size(kind: c_int) -> usize;
     fn uv_poll_init(lp: *mut c_void, handle: *mut c_void, fd: c_int) -> c_int;
     fn uv_poll_start(handle: *mut c_void, events: c_int, cb: unsafe extern "C" fn(*mut c_void, c_int, c_int)) -> c_int;
+    fn uv_poll_stop(handle: *mut c_void) -> c_int;
     fn uv_check_init(lp: *mut c_void, handle: *mut c_void) -> c_int;
     fn uv_check_start(handle: *mut c_void, cb: unsafe extern "C" fn(*mut c_void)) -> c_int;
     fn uv_unref(handle: *mut c_void);
@@ -311,19 +313,19 @@ unsafe extern "C" fn io_adopt(env: napi_env, info: napi_callback_info) -> napi_v
     int_result(env, own)
 }
 
-unsafe extern "C" fn io_watch_writes(env: napi_env, info: napi_callback_info) -> napi_value {
-    let Some(argv) = call_args::<2>(env, info) else {
-        return crate::throw(env, false, b"ioWatchWrites(fd, on): 2 arguments expected\0");
+unsafe extern "C" fn io_watch(env: napi_env, info: napi_callback_info) -> napi_value {
+    let Some(argv) = call_args::<3>(env, info) else {
+        return crate::throw(env, false, b"ioWatch(fd, reads, writes): 3 arguments expected\0");
     };
-    let (Some(fd), Some(on)) = (int_arg(env, argv[0]), int_arg(env, argv[1])) else {
-        return crate::throw(env, false, b"ioWatchWrites: fd and on must be numbers\0");
+    let (Some(fd), Some(reads), Some(writes)) = (int_arg(env, argv[0]), int_arg(env, argv[1]), int_arg(env, argv[2])) else {
+        return crate::throw(env, false, b"ioWatch: fd, reads and writes must be numbers\0");
     };
     let handle = if IO.is_null() { ptr::null_mut() } else { poll_of(fd) };
     if handle.is_null() {
         return int_result(env, -9); // EBADF
     }
-    let events = UV_READABLE | UV_DISCONNECT | if on != 0 { UV_WRITABLE } else { 0 };
-    int_result(env, uv_poll_start(handle, events, on_poll))
+    let events = if reads != 0 { UV_READABLE | UV_DISCONNECT } else { 0 } | if writes != 0 { UV_WRITABLE } else { 0 };
+    int_result(env, if events == 0 { uv_poll_stop(handle) } else { uv_poll_start(handle, events, on_poll) })
 }
 
 unsafe extern "C" fn io_write(env: napi_env, info: napi_callback_info) -> napi_value {
@@ -373,7 +375,7 @@ pub unsafe fn register(env: napi_env, exports: napi_value) -> bool {
         &[
             (b"ioStart\0", io_start),
             (b"ioAdopt\0", io_adopt),
-            (b"ioWatchWrites\0", io_watch_writes),
+            (b"ioWatch\0", io_watch),
             (b"ioWrite\0", io_write),
             (b"ioClose\0", io_close),
         ],

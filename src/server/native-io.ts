@@ -16,7 +16,7 @@ import { loadNative } from '../native/loader.js';
 interface IoAddon {
   ioStart(callback: (count: number) => void, inBuf: Uint8Array, records: Int32Array): boolean;
   ioAdopt(fd: number): number;
-  ioWatchWrites(fd: number, on: number): number;
+  ioWatch(fd: number, reads: number, writes: number): number;
   ioWrite(fd: number, buf: Uint8Array, start: number, end: number): number;
   ioClose(fd: number): void;
 }
@@ -60,6 +60,8 @@ export class NativeSocket extends EventEmitter {
   /** Bytes of queue[0] already written. */
   private queueStart = 0;
   private ending = false;
+  /** The peer's end of the connection was read: no more reads are asked for. */
+  private peerEnded = false;
 
   constructor(io: NativeIo, fd: number, handle: AcceptedHandle) {
     super();
@@ -123,8 +125,28 @@ export class NativeSocket extends EventEmitter {
     this.queue.push(buf.subarray(start, end));
     this.queueStart = n > 0 ? n : 0;
     this.writableLength = end - start - this.queueStart;
-    this.io.addon.ioWatchWrites(this.fd, 1);
+    this.watch(true);
     return false;
+  }
+
+  private watch(writes: boolean): void {
+    this.io.addon.ioWatch(this.fd, this.peerEnded ? 0 : 1, writes ? 1 : 0);
+  }
+
+  /**
+   * The peer closed its side. With an 'end' listener (the server's: it may still owe replies that
+   * workers are computing) the socket stops reading and the listener decides when to close, as a
+   * net.Socket with allowHalfOpen; without one it closes now.
+   */
+  ended(): void {
+    if (this.destroyed || this.peerEnded) return;
+    if (this.listenerCount('end') === 0) {
+      this.destroy();
+      return;
+    }
+    this.peerEnded = true;
+    this.watch(this.writableLength !== 0);
+    this.emit('end');
   }
 
   /** Epoll reports room: writes what is queued. */
@@ -145,7 +167,7 @@ export class NativeSocket extends EventEmitter {
       this.queueStart = 0;
     }
     if (this.destroyed) return;
-    addon.ioWatchWrites(this.fd, 0);
+    this.watch(false);
     if (this.ending) this.destroy();
   }
 
@@ -249,7 +271,9 @@ export class NativeIo {
         if (socket.onRead !== null) socket.onRead(buf, r[i + 2], r[i + 2] + r[i + 3]);
       } else if (kind === KIND_WRITABLE) {
         socket.writable();
-      } else if (kind === KIND_EOF || kind === KIND_ERROR) {
+      } else if (kind === KIND_EOF) {
+        socket.ended();
+      } else if (kind === KIND_ERROR) {
         socket.destroy();
       }
     }

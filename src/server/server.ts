@@ -292,7 +292,7 @@ export class Server implements ReplySink {
 
   private listenOn(opts: net.ListenOptions): Promise<void> {
     return new Promise((resolve, reject) => {
-      const srv = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+      const srv = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket));
       srv.once('error', reject);
       srv.listen({ ...opts, backlog: this.config.int('tcp-backlog') }, () => {
         srv.off('error', reject);
@@ -326,6 +326,7 @@ export class Server implements ReplySink {
         handle: clientHandle as never,
         readable: true,
         writable: true,
+        allowHalfOpen: true,
         onread: { buffer: this.readBuf, callback: (n: number): boolean => { if (client !== null) this.onRead(client, n); return true; } },
       } as net.SocketConstructorOpts);
       client = this.accept(socket, false);
@@ -424,6 +425,7 @@ export class Server implements ReplySink {
     if (dataEvents) socket.on('data', (chunk: Buffer) => this.onData(client, chunk, chunk.length));
     socket.on('error', () => this.dropClient(client));
     socket.on('close', () => this.dropClient(client));
+    socket.on('end', () => this.onPeerEnd(client));
     return client;
   }
 
@@ -443,6 +445,18 @@ export class Server implements ReplySink {
     forgetSubscriber(this, client);
     this.forgetTracking(client);
     client.socket.destroy();
+  }
+
+  /**
+   * The client closed its side of the connection (sockets are half-open, so this is ours to
+   * answer). Replies that shard workers are still computing for commands it sent are delivered
+   * first, as Redis answers every command of a read before it reads the end of the stream; anything
+   * else closes now (a blocked command is dropped, as Redis frees the client).
+   */
+  private onPeerEnd(client: Client): void {
+    if (client.closed) return;
+    if (client.inFlight > 0 && client.blockedOn === null) this.closeAfterReply(client);
+    else this.dropClient(client);
   }
 
   /** Closes a client once its queued replies are written (QUIT, protocol errors, CLIENT KILL). */

@@ -56,6 +56,26 @@ for (const mode of MODES) {
       }
     });
 
+    it('answers every command of a client that half-closes right after sending them', async () => {
+      // Redis answers all commands of a read before it reads the end of the stream; in worker mode
+      // the replies are still being computed when the end arrives.
+      const { connect } = await import('node:net');
+      const request = 'PING\r\nSET halfclose 1\r\nGET halfclose\r\n'.repeat(3);
+      const expected = '+PONG\r\n+OK\r\n$1\r\n1\r\n'.repeat(3);
+      for (let i = 0; i < 20; i++) {
+        const got = await new Promise<string>((resolve, reject) => {
+          const s = connect({ host: '127.0.0.1', port: server.port, allowHalfOpen: true }, () => s.end(request));
+          let text = '';
+          s.setEncoding('latin1');
+          s.on('data', (d: string) => (text += d));
+          s.on('end', () => resolve(text));
+          s.on('error', reject);
+          setTimeout(() => reject(new Error(`no end, got ${JSON.stringify(text)}`)), 5000).unref();
+        });
+        expect(got).toBe(expected);
+      }
+    });
+
     it('ioredis moves large values intact (larger than a ring message)', async () => {
       const r = new Redis({ host: '127.0.0.1', port: server.port, lazyConnect: true });
       await r.connect();
