@@ -50,15 +50,9 @@ async function main(): Promise<void> {
     throw e;
   }
   const server = new Server(config);
-  try {
-    await server.listen();
-  } catch (e) {
-    server.log.warning(`Failed listening: ${(e as Error).message}`);
-    process.exit(1);
-  }
-  // node's startup pages and glibc's free memory (src/native/process-memory.ts).
-  const { startProcessMemoryCare } = await import('./native/process-memory.js');
-  startProcessMemoryCare();
+  // The shutdown hooks are in place before the server listens: once it accepts connections, a
+  // client's script can hold the event loop, and SHUTDOWN NOSAVE from another client must then find
+  // exitNow set (an await between listening and setting them left a window where it did not).
   let stopping = false;
   const stop = (why: string) => {
     if (stopping) return;
@@ -72,6 +66,15 @@ async function main(): Promise<void> {
     server.log.notice('Tessera is now ready to exit, bye bye...');
     process.exit(0);
   };
+  // node's startup pages and glibc's free memory (src/native/process-memory.ts).
+  const { startProcessMemoryCare } = await import('./native/process-memory.js');
+  try {
+    await server.listen();
+  } catch (e) {
+    server.log.warning(`Failed listening: ${(e as Error).message}`);
+    process.exit(1);
+  }
+  startProcessMemoryCare();
   process.on('SIGTERM', () => stop('Received SIGTERM'));
   process.on('SIGINT', () => stop('Received SIGINT'));
 }
