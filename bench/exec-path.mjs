@@ -18,6 +18,7 @@
 import { performance } from 'node:perf_hooks';
 import { Config } from '../dist/config/config.js';
 import { Server } from '../dist/server/server.js';
+import { inProcessServer, pad, resp } from './lib/in-process.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -30,8 +31,6 @@ const MS = Number(option('--ms', '300'));
 const KEYS = Number(option('--keys', '100000'));
 const VALUE = 'xxx';
 
-const pad = (n) => String(n).padStart(12, '0');
-const resp = (...parts) => `*${parts.length}\r\n${parts.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('')}`;
 let seed = 12345;
 const rand = () => {
   seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -65,44 +64,12 @@ const TESTS = {
   mset: () => resp('MSET', ...Array.from({ length: 10 }, () => [`key:${pad(rand())}`, VALUE]).flat()),
 };
 
-/** A socket stand-in: takes every write at once, as an idle loopback socket does. */
-function stubSocket() {
-  return {
-    bytes: 0,
-    /** Error replies seen (a '-' opening a reply): the benchmark's commands must all succeed. */
-    errors: 0,
-    writableLength: 0,
-    remoteAddress: '127.0.0.1',
-    remotePort: 40000,
-    localAddress: '127.0.0.1',
-    localPort: 6379,
-    remoteFamily: 'IPv4',
-    write(chunk) {
-      this.bytes += chunk.length;
-      if (chunk[0] === 45) this.errors++;
-      for (let i = chunk.indexOf(10); i >= 0 && i + 1 < chunk.length; i = chunk.indexOf(10, i + 1)) if (chunk[i + 1] === 45) this.errors++;
-      return true;
-    },
-    setNoDelay() {},
-    setKeepAlive() {},
-    on() {},
-    end() {},
-    destroy() {},
-  };
-}
-
 function cpuMs() {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 }
 
-const config = new Config();
-config.setFromText('threads', '0', true);
-config.setFromText('port', '0', true);
-const server = new Server(config);
-const socket = stubSocket();
-const client = server.accept(socket, false);
-const feed = (buf) => server.onData(client, buf, buf.length);
+const { server, socket, feed } = inProcessServer(Config, Server);
 
 /** Batches prepared in advance so building them is not measured. */
 function batches(test, count) {

@@ -13,6 +13,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
+import { inProcessServer, pad, resp } from './lib/in-process.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -28,8 +29,6 @@ const PER_ROUND = 80000;
 const { Config } = await import(pathToFileURL(`${DIST}/config/config.js`).href);
 const { Server } = await import(pathToFileURL(`${DIST}/server/server.js`).href);
 
-const pad = (n) => String(n).padStart(12, '0');
-const resp = (...parts) => `*${parts.length}\r\n${parts.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('')}`;
 let seed = 12345;
 const rand = () => {
   seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -42,32 +41,7 @@ const randScore = () => {
 };
 const zadd = () => resp('ZADD', 'myzset', String(randScore()), `element:${pad(rand())}`);
 
-const socket = {
-  bytes: 0,
-  errors: 0,
-  writableLength: 0,
-  remoteAddress: '127.0.0.1',
-  remotePort: 40000,
-  localAddress: '127.0.0.1',
-  localPort: 6379,
-  remoteFamily: 'IPv4',
-  write(chunk) {
-    this.bytes += chunk.length;
-    if (chunk[0] === 45) this.errors++;
-    return true;
-  },
-  setNoDelay() {},
-  setKeepAlive() {},
-  on() {},
-  end() {},
-  destroy() {},
-};
-const config = new Config();
-config.setFromText('threads', '0', true);
-config.setFromText('port', '0', true);
-const server = new Server(config);
-const client = server.accept(socket, false);
-const feed = (buf) => server.onData(client, buf, buf.length);
+const { server, socket, feed } = inProcessServer(Config, Server);
 
 function batches(make, commands) {
   const out = [];
