@@ -1,5 +1,5 @@
-//! Client connection I/O on the addon's own epoll set, reported to JavaScript once per event-loop
-//! turn (src/server/native-io.ts is the JavaScript side).
+//! Client connection I/O in the addon, on libuv poll handles, reported to JavaScript once per
+//! event-loop turn (src/server/native-io.ts is the JavaScript side).
 //!
 //! With Node's streams every socket read is its own call from C++ into JavaScript (a MakeCallback,
 //! with its handle and context scopes, ~2-4 us on this machine) and every write goes through a

@@ -1,11 +1,11 @@
 /**
- * Client connections served on the addon's epoll set (native/src/netio.rs) instead of Node's
- * streams. Node still listens and accepts; each accepted TCP connection's descriptor is duplicated
- * into the addon's set and Node's handle is closed. When sockets are ready the addon reads them into
+ * Client connections served by the addon (native/src/netio.rs) instead of Node's streams. Node
+ * still listens and accepts; each accepted connection's descriptor is duplicated into the addon,
+ * which watches it with a libuv poll handle of its own, and Node's handle is closed. When sockets are ready the addon reads them into
  * one shared buffer and calls `onRecords` once for all of them, so a loop turn costs one entry into
  * JavaScript instead of one per socket read (measured, minimal PING servers at -P 1: ~12 us of CPU
  * per request against ~16 us through net.Socket; bench/README.md). Writes are write(2) calls; what
- * the kernel does not take waits in the socket's queue until epoll reports it writable.
+ * the kernel does not take waits in the socket's queue until its poll handle reports it writable.
  *
  * NativeSocket offers the part of net.Socket the server uses (write, end, destroy, writableLength,
  * addresses, 'close' events), so a Client holds either kind.
@@ -119,7 +119,7 @@ export class NativeSocket extends EventEmitter {
     const n = this.io.addon.ioWrite(this.fd, buf, start, end);
     if (n === end - start) return true;
     if (n < 0 && n !== EAGAIN) {
-      this.fail();
+      this.destroy();
       return false;
     }
     this.queue.push(buf.subarray(start, end));
@@ -157,7 +157,7 @@ export class NativeSocket extends EventEmitter {
       const n = addon.ioWrite(this.fd, head, this.queueStart, head.length);
       if (n === EAGAIN) return;
       if (n < 0) {
-        this.fail();
+        this.destroy();
         return;
       }
       this.writableLength -= n;
@@ -188,10 +188,6 @@ export class NativeSocket extends EventEmitter {
     this.io.forget(this);
     process.nextTick(() => this.emit('close', false));
     return this;
-  }
-
-  private fail(): void {
-    this.destroy();
   }
 }
 
@@ -251,6 +247,12 @@ export class NativeIo {
   /** Calls `listener` after every turn's records (once per server). */
   onTurnEnd(listener: () => void): void {
     if (!this.turnListeners.includes(listener)) this.turnListeners.push(listener);
+  }
+
+  /** Stops calling `listener` (a server that closed). */
+  offTurnEnd(listener: () => void): void {
+    const at = this.turnListeners.indexOf(listener);
+    if (at >= 0) this.turnListeners.splice(at, 1);
   }
 
   forget(socket: NativeSocket): void {

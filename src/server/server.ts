@@ -139,7 +139,7 @@ export class Server implements ReplySink {
   private parseOut = new Uint32Array(PARSE_WORDS);
   /** Where every accepted connection's reads land (readIntoSharedBuffer); never referenced after onRead. */
   private readonly readBuf = Buffer.allocUnsafe(64 * 1024);
-  /** Client connections on the addon's epoll set (config `io`), or null for Node's streams. */
+  /** Client connections served by the addon (config `io`), or null for Node's streams. */
   private nativeIo: NativeIo | null = null;
   /** A batch of native reads is open (onNativeRead), with the wall clock at its start. */
   private turnOpen = false;
@@ -389,6 +389,7 @@ export class Server implements ReplySink {
     await Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
     for (const c of this.clients.values()) c.socket.destroy();
     this.clients.clear();
+    this.nativeIo?.offTurnEnd(this.endTurn);
     if (this.workers) await this.workers.close();
     const unixsocket = this.config.string('unixsocket');
     if (unixsocket !== '') {
@@ -467,13 +468,8 @@ export class Server implements ReplySink {
 
   /** `n` bytes read into `chunk` (from 0). */
   private onData(client: Client, chunk: Buffer, n: number): void {
-    this.onBytes(client, chunk, 0, n);
-  }
-
-  /** Bytes `chunk[start, end)` read from the client's connection. */
-  private onBytes(client: Client, chunk: Buffer, start: number, end: number): void {
     const now = wallMs(beginBatch());
-    if (!this.appendInput(client, chunk, start, end - start, now)) {
+    if (!this.appendInput(client, chunk, 0, n, now)) {
       endClockBatch();
       return;
     }
