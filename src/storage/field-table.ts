@@ -241,12 +241,7 @@ export function ftFind(a: ShardArena, t: number, buf: Uint8Array, off: number, l
 export function ftAdd(a: ShardArena, t: number, buf: Uint8Array, off: number, len: number): boolean {
   const h = ftHash(buf, off, len, a.u32[(t >>> 2) + T_SEED]);
   if (findHashed(a, t, h, buf, off, len) !== 0) return false;
-  if (a.u32[(t >>> 2) + T_KIND] === FieldKind.Score) {
-    scratchF64[0] = 0;
-    insertHashed(a, t, h, buf, off, len, scratchU8, 0, 8);
-  } else {
-    insertHashed(a, t, h, buf, off, len, buf, 0, 0);
-  }
+  insertEmpty(a, t, h, buf, off, len);
   return true;
 }
 
@@ -300,11 +295,16 @@ function findHashed(a: ShardArena, t: number, h: number, buf: Uint8Array, off: n
 }
 
 export function ftInsert(a: ShardArena, t: number, buf: Uint8Array, off: number, len: number): number {
+  return insertEmpty(a, t, ftHash(buf, off, len, a.u32[(t >>> 2) + T_SEED]), buf, off, len);
+}
+
+/** Inserts a field with an empty value (score 0 in a score table), its hash already computed. */
+function insertEmpty(a: ShardArena, t: number, h: number, buf: Uint8Array, off: number, len: number): number {
   if (a.u32[(t >>> 2) + T_KIND] === FieldKind.Score) {
     scratchF64[0] = 0;
-    return ftInsertValue(a, t, buf, off, len, scratchU8, 0, 8);
+    return insertHashed(a, t, h, buf, off, len, scratchU8, 0, 8);
   }
-  return ftInsertValue(a, t, buf, off, len, buf, 0, 0);
+  return insertHashed(a, t, h, buf, off, len, buf, 0, 0);
 }
 
 export function ftInsertValue(
