@@ -26,8 +26,9 @@ import { transactionCommands } from './transaction.js';
 import { streamCommands } from './stream.js';
 import { scriptingCommands } from './scripting.js';
 import { functionCommands } from './functions.js';
+import { monitorCommands } from './monitor.js';
 
-const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, transactionCommands, pubsubCommands, serverCommands, listCommands, listBlockingCommands, hashCommands, setCommands, geoCommands, sortedSetCommands, zsetBlockingCommands, hyperloglogCommands, sortCommands, bitmapCommands, bitfieldCommands, streamCommands, scriptingCommands, functionCommands];
+const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, transactionCommands, pubsubCommands, serverCommands, listCommands, listBlockingCommands, hashCommands, setCommands, geoCommands, sortedSetCommands, zsetBlockingCommands, hyperloglogCommands, sortCommands, bitmapCommands, bitfieldCommands, streamCommands, scriptingCommands, functionCommands, monitorCommands];
 
 export function commandImplsByName(): Map<string, CommandImpl> {
   const map = new Map<string, CommandImpl>();

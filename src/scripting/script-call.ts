@@ -158,6 +158,7 @@ export class ScriptCall implements ScriptCallHandler {
     ctx.reply = reply;
     if (spec.name === 'select') {
       this.select();
+      server.monitorScriptCommand(ctx, spec);
       return;
     }
     const route = routeOf(impl, ctx.args);

@@ -78,6 +78,8 @@ export class Client {
   blockedOn: BlockedCommand | null = null;
   /** Pub/sub subscriptions (pubsub.ts); null until the first SUBSCRIBE/PSUBSCRIBE/SSUBSCRIBE. */
   pubsub: ClientSubscriptions | null = null;
+  /** MONITOR is on: the connection receives the server's monitor lines (src/server/monitor.ts). */
+  monitoring = false;
   /** Client-side caching mode (tracking.ts); null while tracking is off. */
   tracking: ClientTracking | null = null;
   /** MULTI queue and watched keys; null until the client uses MULTI or WATCH. */

@@ -36,6 +36,7 @@ import { ARGS_REWRITE, BlockedCommand, BlockedKeys, BlockEnd, UNBLOCKED_ERROR, k
 import { RETRY_RESP_BIT } from '../shard/messages.js';
 import { clientInfoProviders, connectionHooks } from '../commands/connection.js';
 import { forgetSubscriber, subscribedModeError } from './pubsub.js';
+import { MonitorFeed, MonitorTiming, monitorTiming } from './monitor.js';
 import { publishKeyspaceEvents, SelfPushes } from './keyspace-notify.js';
 import { EventBuffer, NotifyClass, emitMaskOf } from '../commands/keyspace-events.js';
 import { TrackingRegistry, trackingOf } from './tracking.js';
@@ -107,6 +108,9 @@ export class Server implements ReplySink {
   readonly blocked = new BlockedKeys();
   /** Clients watching keys (WATCH), by key. */
   readonly watchers = new WatchedKeys();
+  /** MONITOR clients; `monitorTimings` says per command id when a command is fed to them. */
+  readonly monitors = new MonitorFeed(() => this.config.string('unixsocket'));
+  private readonly monitorTimings: Uint8Array;
   /** Blocking commands whose first try is still on a worker (not parked yet, but wakeable). */
   private readonly firstTries = new Set<BlockedCommand>();
   readonly startedAt = Date.now();
@@ -199,6 +203,7 @@ export class Server implements ReplySink {
     this.isBlocking = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('blocking') ? 1 : 0));
     this.isReadonly = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('readonly') ? 1 : 0));
     this.isProtected = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('protected') ? 1 : 0));
+    this.monitorTimings = Uint8Array.from(this.table.specs, monitorTiming);
     const shardCount = config.int('shards');
     const databases = config.int('databases');
     const seed = (Math.random() * 0x100000000) >>> 0;
@@ -444,6 +449,7 @@ export class Server implements ReplySink {
     this.forgetBlocked(client);
     if (client.tx !== null) this.watchers.unwatchAll(client, client.tx);
     forgetSubscriber(this, client);
+    if (client.monitoring) this.monitors.remove(client);
     this.forgetTracking(client);
     client.socket.destroy();
   }
@@ -781,6 +787,11 @@ export class Server implements ReplySink {
       this.rejectInline(client, this.busyRejection, target);
       return true;
     }
+    if (client.monitoring && (this.isWrite[target.id] === 1 || this.isReadonly[target.id] === 1 || target.flags.includes('may_replicate'))) {
+      // Redis treats a monitor as a replica, which may not touch the keyspace.
+      this.rejectInline(client, "ERR Replica can't interact with the keyspace", target);
+      return true;
+    }
     const tx = client.tx;
     if (tx !== null && tx.queue !== null && !NOT_IN_MULTI_COMMANDS.has(target.parent ? target.parent.name : target.name)) {
       if (target.flags.includes('no_multi')) {
@@ -801,11 +812,17 @@ export class Server implements ReplySink {
     client.commands++;
     this.stats.commandsProcessed++;
     const route = routeOf(impl, args);
+    const monitored = this.monitors.size > 0 ? this.monitorTimings[target.id] : MonitorTiming.Never;
     if (route === 'main') {
       const run = typeof impl.route === 'function' ? (impl as { main: import('../commands/handler.js').MainHandler }).main : (impl.run as import('../commands/handler.js').MainHandler);
+      if (monitored === MonitorTiming.Before) this.monitors.feed(this, client, client.db, args);
       this.runMain(client, target, run);
+      if (monitored === MonitorTiming.After) this.monitors.feed(this, client, client.db, args);
       return true;
     }
+    // Shard commands cannot change the connection's database, and the sequencer's order is their
+    // execution order: they are fed when dispatched (a blocking command once, at its first try).
+    if (monitored !== MonitorTiming.Never) this.monitors.feed(this, client, client.db, args);
     const run = impl.run as ShardHandler;
     if (this.isBlocking[target.id] === 1) {
       const b = new BlockedCommand(client, target, run, args, this.reserveSlot(client), Date.now());
@@ -883,7 +900,7 @@ export class Server implements ReplySink {
     }
   }
 
-  /** Per-command hooks with the command's duration: latency histograms and monitor, slowlog. */
+  /** Per-command hooks with the command's duration: latency histograms and slowlog. */
   private afterCommand(client: Client, spec: CommandSpec, args: Args | null, usec: number): void {
     recordCommandLatency(this, spec, usec);
     if (args !== null) recordSlow(this, client, args, usec);
@@ -1124,6 +1141,8 @@ export class Server implements ReplySink {
       ctx.spec = spec;
       const mark = reply.pos;
       const route = routeOf(impl, ctx.args);
+      const monitored = this.monitors.size > 0 ? this.monitorTimings[spec.id] : MonitorTiming.Never;
+      if (monitored === MonitorTiming.Before) this.monitors.feed(this, client, ctx.db, ctx.args);
       if (route === 'main') {
         const run = typeof impl.route === 'function' ? (impl as { main: MainHandler }).main : (impl.run as MainHandler);
         ctx.now = Date.now();
@@ -1157,6 +1176,7 @@ export class Server implements ReplySink {
           reply.raw(merged, 0, merged.length);
         }
       }
+      if (monitored === MonitorTiming.After) this.monitors.feed(this, client, client.db, ctx.args);
       if (reply.buf[mark] === 45) this.countFailure(reply.buf, mark, reply.pos, spec);
       this.stats.commandsProcessed++;
     }
@@ -1558,6 +1578,7 @@ export class Server implements ReplySink {
     this.clients.delete(client.id);
     this.stalled.delete(client);
     forgetSubscriber(this, client);
+    if (client.monitoring) this.monitors.remove(client);
     this.forgetTracking(client);
   }
 
@@ -1689,7 +1710,13 @@ export class Server implements ReplySink {
    * during the script) and, for tracking, its reads count for the script's caller while its writes
    * come from the script's own client (so NOLOOP does not hide them).
    */
+  /** A command a script called has run: its monitor line, shown as coming from `lua`. */
+  monitorScriptCommand(ctx: ExecContext, spec: CommandSpec): void {
+    if (this.monitors.size > 0 && this.monitorTimings[spec.id] !== MonitorTiming.Never) this.monitors.feed(this, null, ctx.db, ctx.args);
+  }
+
   afterScriptCommand(ctx: ExecContext, spec: CommandSpec, caller: Client): void {
+    this.monitorScriptCommand(ctx, spec);
     if (ctx.events.pos > 0) this.publishEvents(ctx, null, null, caller);
     if (this.tracker.clients === 0) return;
     this.applyTrackPlan(caller, this.trackPlan(caller, spec, ctx.args), ctx.dirty > 0, false, null);

@@ -236,6 +236,16 @@ export const SERVER_COMMANDS: CommandDef[] = [
     tips: ['nondeterministic_output'],
   },
   {
+    name: 'monitor',
+    summary: 'Streams a line for every command the server runs to this connection',
+    group: 'server',
+    since: '1.0.0',
+    arity: 1,
+    history: [],
+    flags: ['admin', 'noscript', 'loading', 'stale'],
+    acl: [],
+  },
+  {
     name: 'debug',
     summary: 'Debugging and testing helpers',
     group: 'server',
