@@ -27,8 +27,9 @@ import { streamCommands } from './stream.js';
 import { scriptingCommands } from './scripting.js';
 import { functionCommands } from './functions.js';
 import { monitorCommands } from './monitor.js';
+import { dumpRestoreCommands } from './dump-restore.js';
 
-const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, transactionCommands, pubsubCommands, serverCommands, listCommands, listBlockingCommands, hashCommands, setCommands, geoCommands, sortedSetCommands, zsetBlockingCommands, hyperloglogCommands, sortCommands, bitmapCommands, bitfieldCommands, streamCommands, scriptingCommands, functionCommands, monitorCommands];
+const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, transactionCommands, pubsubCommands, serverCommands, listCommands, listBlockingCommands, hashCommands, setCommands, geoCommands, sortedSetCommands, zsetBlockingCommands, hyperloglogCommands, sortCommands, bitmapCommands, bitfieldCommands, streamCommands, scriptingCommands, functionCommands, monitorCommands, dumpRestoreCommands];
 
 export function commandImplsByName(): Map<string, CommandImpl> {
   const map = new Map<string, CommandImpl>();

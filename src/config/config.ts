@@ -50,6 +50,8 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   { name: 'dir', kind: 'string', default: '' },
   { name: 'dbfilename', kind: 'string', default: 'dump.rdb' },
   { name: 'rdbcompression', kind: 'bool', default: true },
+  /** RESTORE always validates payloads deeply, which is what `yes` asks of Redis; the setting is kept for clients that set it. */
+  { name: 'sanitize-dump-payload', kind: 'enum', default: 'no', values: ['no', 'yes', 'clients'] },
   { name: 'save', kind: 'string', default: '3600 1 300 100 60 10000', multiArg: true },
   { name: 'appendonly', kind: 'bool', default: false },
   { name: 'appendfilename', kind: 'string', default: 'appendonly.aof', immutable: true },

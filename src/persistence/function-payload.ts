@@ -8,8 +8,10 @@
  *
  * A payload with a higher RDB version or a wrong CRC is refused as a whole.
  */
-import { crc64 } from './crc64.js';
 import { RdbReader, RdbWriter } from './rdb-string.js';
+import { finishDumpPayload, RDB_VERSION, verifyDumpPayload } from './dump-payload.js';
+
+export { RDB_VERSION, verifyDumpPayload };
 
 /** RDB opcodes and version: persisted values, never renumbered. */
 export const RDB_OPCODE_FUNCTION2 = 245;
@@ -18,7 +20,6 @@ export const RDB_OPCODE_FUNCTION2 = 245;
  * description when it is not 0, then the code without its shebang line. Still read by 7.0.15.
  */
 export const RDB_OPCODE_FUNCTION_PRE_GA = 246;
-export const RDB_VERSION = 10;
 
 /** createDumpPayload for functions: `codes` are library bodies in dump order. */
 export function dumpFunctions(codes: Iterable<Uint8Array>, compress: boolean): Uint8Array {
@@ -27,22 +28,7 @@ export function dumpFunctions(codes: Iterable<Uint8Array>, compress: boolean): U
     out.byte(RDB_OPCODE_FUNCTION2);
     out.string(code, compress);
   }
-  out.byte(RDB_VERSION & 0xff);
-  out.byte(RDB_VERSION >> 8);
-  const crc = crc64(0n, out.view());
-  for (let shift = 0n; shift < 64n; shift += 8n) out.byte(Number((crc >> shift) & 0xffn));
-  return out.view().slice();
-}
-
-/** verifyDumpPayload: at least the footer, a version Redis 7.0 reads, and a matching CRC. */
-export function verifyDumpPayload(payload: Uint8Array): boolean {
-  if (payload.length < 10) return false;
-  const footer = payload.length - 10;
-  const version = payload[footer] | (payload[footer + 1] << 8);
-  if (version > RDB_VERSION) return false;
-  let stored = 0n;
-  for (let k = 7; k >= 0; k--) stored = (stored << 8n) | BigInt(payload[footer + 2 + k]);
-  return crc64(0n, payload, 0, payload.length - 8) === stored;
+  return finishDumpPayload(out);
 }
 
 /**

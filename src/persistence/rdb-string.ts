@@ -169,7 +169,9 @@ export class RdbReader {
         const clen = this.len();
         const len = this.len();
         if (clen === null || len === null || this.pos + clen > this.end) return null;
-        if (len > 512 * 1024 * 1024) return null;
+        // An LZF back-reference of 3 bytes yields at most 264: a longer claim is corrupt, and refusing it
+        // early keeps a few bytes of payload from allocating hundreds of megabytes.
+        if (len > 512 * 1024 * 1024 || len > clen * 100 + 64) return null;
         const out = new Uint8Array(len);
         const n2 = lzfDecompress(this.buf, this.pos, this.pos + clen, out);
         this.pos += clen;

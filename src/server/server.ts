@@ -1640,6 +1640,7 @@ export class Server implements ReplySink {
     s.set(Setting.HashMaxListpackEntries, Math.min(0x7fffffff, c.int('hash-max-listpack-entries')));
     s.set(Setting.HashMaxListpackValue, Math.min(0x7fffffff, c.int('hash-max-listpack-value')));
     s.set(Setting.HllSparseMaxBytes, Math.min(0x7fffffff, c.int('hll-sparse-max-bytes')));
+    s.set(Setting.RdbCompression, c.bool('rdbcompression') ? 1 : 0);
     s.set(
       Setting.LazyFree,
       (c.bool('lazyfree-lazy-user-del') ? LazyFree.UserDel : 0) |

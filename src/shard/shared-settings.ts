@@ -15,6 +15,7 @@
  *  16 hll-sparse-max-bytes (saturates at 2^31-1)
  *  17 lazyfree-lazy-* settings as LazyFree bits (storage/keyspace.ts)
  *  18 keyspace-event emit mask: the NotifyClass bits executors record (0 = notifications off)
+ *  19 rdbcompression (1/0): DUMP compresses strings with LZF
  */
 export const enum Setting {
   ActiveExpire = 0,
@@ -36,6 +37,7 @@ export const enum Setting {
   HllSparseMaxBytes = 16,
   LazyFree = 17,
   NotifyMask = 18,
+  RdbCompression = 19,
 }
 /** Room for more settings: the buffer is sized once, at startup. */
 const WORDS = 32;

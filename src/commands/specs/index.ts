@@ -21,6 +21,7 @@ import { PUBSUB_COMMANDS } from './pubsub.js';
 import { TRANSACTION_COMMANDS } from './transactions.js';
 import { STREAM_COMMANDS } from './stream.js';
 import { SCRIPTING_COMMANDS } from './scripting.js';
+import { DUMP_RESTORE_COMMANDS } from './dump-restore.js';
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...CONNECTION_COMMANDS,
@@ -41,4 +42,5 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...TRANSACTION_COMMANDS,
   ...STREAM_COMMANDS,
   ...SCRIPTING_COMMANDS,
+  ...DUMP_RESTORE_COMMANDS,
 ];
