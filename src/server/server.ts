@@ -742,6 +742,7 @@ export class Server implements ReplySink {
   private dispatch(client: Client, args: Args): boolean {
     const spec = this.table.lookup(args);
     if (spec === undefined) {
+      client.lastCommand = 'NULL';
       this.rejectInline(client, unknownCommand(args.text(0), collectArgs(args)), null);
       return true;
     }
@@ -749,16 +750,20 @@ export class Server implements ReplySink {
     if (spec.subcommands && spec.subcommands.length > 0 && (args.argc >= 2 || !this.table.arityOk(spec, args.argc))) {
       // A container with no subcommand runs itself when its arity allows (bare COMMAND lists all).
       if (args.argc < 2) {
+        client.lastCommand = spec.name;
         this.rejectInline(client, WRONG_ARITY(spec.name), spec);
         return true;
       }
       const sub = this.table.lookupSubcommand(spec, args);
       if (sub === undefined) {
+        client.lastCommand = 'NULL';
         this.rejectInline(client, unknownSubcommand(args.text(1), spec.name), null);
         return true;
       }
       target = sub;
     }
+    // CLIENT LIST's cmd= names the last command looked up, even one rejected or queued (Redis's lastcmd).
+    client.lastCommand = target.name;
     if (!this.table.arityOk(target, args.argc)) {
       this.rejectInline(client, WRONG_ARITY(target.name), target);
       return true;
@@ -808,7 +813,6 @@ export class Server implements ReplySink {
     if (client.tracking !== null) TrackingRegistry.startCommand(client.tracking, target.name);
     // Redis's processCommand trims the tracking table before each command.
     if (this.tracker.clients > 0) this.tracker.limitUsedSlots(this, this.config.int('tracking-table-max-keys'));
-    client.lastCommand = target.name;
     client.commands++;
     this.stats.commandsProcessed++;
     const route = routeOf(impl, args);

@@ -76,6 +76,37 @@ for (const mode of MODES) {
       }
     });
 
+    it("CLIENT LIST names the last command looked up, even one rejected or queued, as Redis's lastcmd", async () => {
+      const a = new Redis({ host: '127.0.0.1', port: server.port, lazyConnect: true, maxRetriesPerRequest: 0 });
+      const b = new Redis({ host: '127.0.0.1', port: server.port, lazyConnect: true, maxRetriesPerRequest: 0 });
+      await a.connect();
+      await b.connect();
+      try {
+        await a.client('SETNAME', 'watched');
+        const cmdOfA = async () => {
+          const list = (await b.client('LIST')) as string;
+          return / cmd=(\S+)/.exec(list.split('\n').find((l) => l.includes(' name=watched '))!)![1];
+        };
+        const steps: Array<[string[], string]> = [
+          [['GET', 'k'], 'get'],
+          [['GET'], 'get'],
+          [['NOSUCHCOMMAND'], 'NULL'],
+          [['CLIENT', 'NOSUCH'], 'NULL'],
+          [['OBJECT'], 'object'],
+          [['MULTI'], 'multi'],
+          [['SET', 'k', 'v'], 'set'],
+          [['EXEC'], 'exec'],
+        ];
+        for (const [args, expected] of steps) {
+          await a.call(args[0], ...args.slice(1)).catch(() => undefined);
+          expect(await cmdOfA()).toBe(expected);
+        }
+      } finally {
+        a.disconnect();
+        b.disconnect();
+      }
+    });
+
     it('ioredis moves large values intact (larger than a ring message)', async () => {
       const r = new Redis({ host: '127.0.0.1', port: server.port, lazyConnect: true });
       await r.connect();
