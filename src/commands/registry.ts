@@ -28,8 +28,9 @@ import { scriptingCommands } from './scripting.js';
 import { functionCommands } from './functions.js';
 import { monitorCommands } from './monitor.js';
 import { dumpRestoreCommands } from './dump-restore.js';
+import { replicationCommands } from './replication.js';
 
-const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, transactionCommands, pubsubCommands, serverCommands, listCommands, listBlockingCommands, hashCommands, setCommands, geoCommands, sortedSetCommands, zsetBlockingCommands, hyperloglogCommands, sortCommands, bitmapCommands, bitfieldCommands, streamCommands, scriptingCommands, functionCommands, monitorCommands, dumpRestoreCommands];
+const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, transactionCommands, pubsubCommands, serverCommands, listCommands, listBlockingCommands, hashCommands, setCommands, geoCommands, sortedSetCommands, zsetBlockingCommands, hyperloglogCommands, sortCommands, bitmapCommands, bitfieldCommands, streamCommands, scriptingCommands, functionCommands, monitorCommands, dumpRestoreCommands, replicationCommands];
 
 export function commandImplsByName(): Map<string, CommandImpl> {
   const map = new Map<string, CommandImpl>();

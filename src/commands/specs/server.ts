@@ -225,6 +225,16 @@ export const SERVER_COMMANDS: CommandDef[] = [
     tips: ['nondeterministic_output'],
   },
   {
+    name: 'role',
+    summary: "Tells whether this server is a master or a replica, with its replication offsets",
+    group: 'server',
+    since: '2.8.12',
+    complexity: 'O(1)',
+    arity: 1,
+    flags: ['noscript', 'loading', 'stale', 'fast', 'sentinel'],
+    acl: ['admin', 'dangerous'],
+  },
+  {
     name: 'lastsave',
     summary: 'Returns the Unix time of the last successful save to disk',
     group: 'server',
