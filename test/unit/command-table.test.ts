@@ -12,7 +12,7 @@ import { ALL_COMMANDS } from '../../src/commands/specs/index.js';
 import { commandImplsByName } from '../../src/commands/registry.js';
 import { commandReply } from '../../src/commands/command-introspection.js';
 import type { ArgDef, CommandDef, CommandSpec, KeySpec } from '../../src/commands/spec.js';
-import { Args } from '../../src/protocol/args.js';
+import { argsOf } from './args-of.js';
 import { Reply } from '../../src/protocol/reply.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -281,15 +281,7 @@ if (!haveReference) {
 
 /** Runs COMMAND with these arguments (after 'COMMAND') and returns the raw reply. */
 function command(resp: 2 | 3, ...argv: string[]): string {
-  const all = ['COMMAND', ...argv].map((a) => Buffer.from(a, 'latin1'));
-  const words = new Uint32Array(all.length * 2);
-  let o = 0;
-  all.forEach((b, i) => {
-    words[2 * i] = o;
-    words[2 * i + 1] = b.length;
-    o += b.length;
-  });
-  const args = new Args().reset(new Uint8Array(Buffer.concat(all)), words, 0, all.length);
+  const args = argsOf('COMMAND', ...argv);
   const reply = new Reply();
   reply.resp = resp;
   commandReply(table, args, reply);

@@ -1,19 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { Args } from '../../src/protocol/args.js';
+import { argsOf } from './args-of.js';
 import { reprBytes } from '../../src/protocol/repr.js';
 import { monitorLine } from '../../src/server/monitor.js';
-
-function argsOf(...parts: string[]): Args {
-  const bytes = Buffer.from(parts.join(''), 'latin1');
-  const words = new Uint32Array(parts.length * 2);
-  let off = 0;
-  parts.forEach((p, i) => {
-    words[2 * i] = off;
-    words[2 * i + 1] = p.length;
-    off += p.length;
-  });
-  return new Args().reset(bytes, words, 0, parts.length);
-}
 
 describe('reprBytes quotes as sdscatrepr does', () => {
   it('escapes quotes, backslashes and C control characters, and hex-escapes the rest', () => {
