@@ -12,22 +12,52 @@ for (let i = 0; i < 256; i++) {
   CRC16_TABLE[i] = crc;
 }
 
+/**
+ * Slicing-by-4 tables: CRC_BY[k][x] is the CRC of byte x followed by k zero bytes. The CRC is linear
+ * (T[x ^ y] = T[x] ^ T[y]) and only 16 bits wide, so four bytes a b c d fold into a CRC as
+ * CRC_BY3[hi ^ a] ^ CRC_BY2[lo ^ b] ^ CRC_BY1[c] ^ T[d]: four independent table reads per four bytes
+ * instead of a chain of four dependent ones.
+ */
+const CRC_BY1 = new Uint16Array(256);
+const CRC_BY2 = new Uint16Array(256);
+const CRC_BY3 = new Uint16Array(256);
+for (let i = 0; i < 256; i++) {
+  const step = (crc: number): number => ((crc << 8) & 0xffff) ^ CRC16_TABLE[crc >>> 8];
+  CRC_BY1[i] = step(CRC16_TABLE[i]);
+  CRC_BY2[i] = step(CRC_BY1[i]);
+  CRC_BY3[i] = step(CRC_BY2[i]);
+}
+
 export function crc16(buf: Uint8Array, start: number, end: number): number {
   let crc = 0;
   for (let i = start; i < end; i++) crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[((crc >>> 8) ^ buf[i]) & 0xff];
   return crc;
 }
 
+const BRACE = 0x7b;
+
 /**
- * Redis Cluster's keyHashSlot. Hot path: no allocation, and a key without '{' (nearly every key) is
- * read once, the CRC computed while looking for the brace.
+ * Redis Cluster's keyHashSlot. Hot path (every keyed command): no allocation, and a key without '{'
+ * (nearly every key) is read once, four bytes per step, the CRC computed while looking for the brace.
  */
 export function keySlot(buf: Uint8Array, off: number, len: number): number {
   const end = off + len;
   let crc = 0;
-  for (let i = off; i < end; i++) {
+  let i = off;
+  for (; i + 4 <= end; i += 4) {
+    const a = buf[i];
+    const b = buf[i + 1];
+    const c = buf[i + 2];
+    const d = buf[i + 3];
+    if (a === BRACE || b === BRACE || c === BRACE || d === BRACE) {
+      const open = a === BRACE ? i : b === BRACE ? i + 1 : c === BRACE ? i + 2 : i + 3;
+      return taggedSlot(buf, off, open, end);
+    }
+    crc = CRC_BY3[(crc >>> 8) ^ a] ^ CRC_BY2[(crc & 0xff) ^ b] ^ CRC_BY1[c] ^ CRC16_TABLE[d];
+  }
+  for (; i < end; i++) {
     const c = buf[i];
-    if (c === 0x7b) return taggedSlot(buf, off, i, end);
+    if (c === BRACE) return taggedSlot(buf, off, i, end);
     crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[((crc >>> 8) ^ c) & 0xff];
   }
   return crc & (SLOT_COUNT - 1);
