@@ -44,6 +44,30 @@ describe('ShardKeyspace', () => {
     for (let i = 0; i < n; i++) expect(find(ks, 0, `key:${i}`) !== 0).toBe(i % 2 === 1);
   });
 
+  it('hashes keys with murmur3 (x86, 32-bit) under the server seed, at any offset', () => {
+    const seeded = (seed: number): ShardKeyspace => {
+      const arena = ShardArena.create(1 << 16);
+      ShardKeyspace.format(arena, 1, seed);
+      return new ShardKeyspace(arena, 0);
+    };
+    const h = (ks: ShardKeyspace, s: string): number => {
+      const b = Buffer.from(`..${s}`, 'latin1');
+      return ks.hash(b, 2, b.length - 2);
+    };
+    // Reference values of MurmurHash3_x86_32 (Austin Appleby's SMHasher).
+    expect(h(seeded(0), '')).toBe(0);
+    expect(h(seeded(1), '')).toBe(0x514e28b7);
+    expect(h(seeded(0xffffffff), '')).toBe(0x81f16f39);
+    expect(h(seeded(0), 'hello')).toBe(0x248bfa47);
+    expect(h(seeded(0), 'Hello, world!')).toBe(0xc0363e43);
+    expect(h(seeded(0x9747b28c), 'The quick brown fox jumps over the lazy dog')).toBe(0x2fa826cd);
+    expect(h(seeded(0), 'a')).toBe(0x3c2569b2);
+    expect(h(seeded(0), 'ab')).toBe(0x9bbfd75f);
+    expect(h(seeded(0), 'abc')).toBe(0xb3dd93fa);
+    expect(h(seeded(0), 'abcd')).toBe(0x43ed676a);
+    expect(h(seeded(1), 'hello')).not.toBe(h(seeded(0), 'hello'));
+  });
+
   it('shrinks when emptied and frees all memory on flush', () => {
     const ks = fresh();
     const before = ks.arena.liveBlocks;
