@@ -29,6 +29,7 @@ import {
   formatLongDoubleHuman,
   longDoubleFromInteger,
   writeDecimal,
+  decimalLength,
 } from '../protocol/number-parse.js';
 import {
   SetFlag,
@@ -566,12 +567,30 @@ function incrDecr(ctx: ExecContext, incr: number | bigint): void {
     result = v + d;
   }
   if (typeof result === 'number') {
-    const digits = scratch(24);
-    storeString(ctx, ks, e, 1, digits, 0, writeDecimal(digits, 0, result), Encoding.Int, true);
+    if (e === 0 || !storeIntegerInPlace(ks, e, result)) {
+      const digits = scratch(24);
+      storeString(ctx, ks, e, 1, digits, 0, writeDecimal(digits, 0, result), Encoding.Int, true);
+    }
   } else storeText(ctx, ks, e, 1, String(result), Encoding.Int);
   ctx.dirty++;
   ctx.notify(NotifyClass.String, KeyEvent.Incrby, 1);
   ctx.reply.integer(result);
+}
+
+/**
+ * INCR's common case (Redis updates its int-encoded object in place): writes safe integer `n` as the
+ * value of string entry `e` over its old digits when they fit the entry's block, under storeString's
+ * reuse rule. The TTL stays, and the access word is the one the lookup just set. False when the
+ * digits do not fit (the caller stores them through storeString). Hot path: no allocation.
+ */
+function storeIntegerInPlace(ks: ShardKeyspace, e: number, n: number): boolean {
+  const len = decimalLength(n);
+  const room = ks.arena.usableSize(e) - E_KEY - ks.keyLength(e);
+  if (len > room || len * 4 < room - 64) return false;
+  writeDecimal(ks.arena.u8, ks.valueStart(e), n);
+  ks.setValueWord(e, len);
+  ks.setEncoding(e, Encoding.Int);
+  return true;
 }
 
 /** The increment in argument 2 as a number when safe, else an exact bigint; null after replying. */

@@ -43,6 +43,20 @@ export function writeDecimal(b: Uint8Array, at: number, n: number): number {
     b[at++] = 48 + n;
     return at;
   }
+  if (n <= 0x7fffffff) {
+    // int32: the digit count by comparisons and division by 10 as an integer multiply (V8 turns
+    // `(v / 10) | 0` on int32 into one), several times faster than float division and floor.
+    let v = n | 0;
+    const end = at + decimalLength(v);
+    let p = end;
+    while (v >= 10) {
+      const q = (v / 10) | 0;
+      b[--p] = 48 + v - q * 10;
+      v = q;
+    }
+    b[--p] = 48 + v;
+    return end;
+  }
   if (n > Number.MAX_SAFE_INTEGER) {
     const s = String(n);
     for (let i = 0; i < s.length; i++) b[at++] = s.charCodeAt(i);
@@ -58,6 +72,18 @@ export function writeDecimal(b: Uint8Array, at: number, n: number): number {
   }
   b[--p] = 48 + n;
   return at + digits;
+}
+
+/** The number of bytes writeDecimal writes for safe integer `n` (sign included). */
+export function decimalLength(n: number): number {
+  let len = 1;
+  if (n < 0) {
+    len = 2;
+    n = -n;
+  }
+  if (n <= 0x7fffffff) return len + (n < 10 ? 0 : n < 100 ? 1 : n < 1000 ? 2 : n < 10000 ? 3 : n < 100000 ? 4 : n < 1000000 ? 5 : n < 10000000 ? 6 : n < 100000000 ? 7 : n < 1000000000 ? 8 : 9);
+  for (let t = n; t >= 10; t = Math.floor(t / 10)) len++;
+  return len;
 }
 
 /**

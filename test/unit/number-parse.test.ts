@@ -10,7 +10,7 @@ import {
   longDoubleFromInteger,
   type LongDouble,
 } from '../../src/protocol/number-parse.js';
-import { writeDecimal } from '../../src/protocol/number-parse.js';
+import { writeDecimal, decimalLength } from '../../src/protocol/number-parse.js';
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');
 const ll = (s: string) => string2ll(bytes(s), 0, s.length);
@@ -165,8 +165,30 @@ describe('writeDecimal', () => {
     }
   });
 
+  it('prints both sides of the int32 and power-of-ten boundaries', () => {
+    const edges: number[] = [];
+    for (let p = 1; p <= 15; p++) edges.push(10 ** p - 1, 10 ** p, 10 ** p + 1);
+    edges.push(2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 2 ** 32 - 1, 2 ** 32);
+    for (const n of edges) {
+      expect(text(n)).toBe(String(n));
+      expect(text(-n)).toBe(String(-n));
+    }
+  });
+
   it('prints doubles beyond 2^53 as String() does', () => {
     expect(text(2 ** 53 + 2)).toBe(String(2 ** 53 + 2));
     expect(text(-(2 ** 60))).toBe(String(-(2 ** 60)));
+  });
+});
+
+describe('decimalLength', () => {
+  it('is the number of bytes writeDecimal writes', () => {
+    const b = new Uint8Array(32);
+    const values: number[] = [0, 1, -1, 9, -9, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 31 - 1, -(2 ** 31), 2 ** 31];
+    for (let p = 1; p <= 15; p++) values.push(10 ** p - 1, 10 ** p, -(10 ** p - 1), -(10 ** p));
+    for (const n of values) {
+      expect(decimalLength(n), String(n)).toBe(writeDecimal(b, 0, n));
+      expect(decimalLength(n), String(n)).toBe(String(n).length);
+    }
   });
 });
