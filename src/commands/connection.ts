@@ -15,6 +15,7 @@ import type { Client } from '../server/client.js';
 import { ReplyMode, socketFd } from '../server/client.js';
 import { inputCapacity } from '../server/native-io.js';
 import type { Server } from '../server/server.js';
+import { AclContext, AclResult, type AclUser } from '../server/acl.js';
 import { REDIS_VERSION } from '../version.js';
 import {
   DB_INDEX_OUT_OF_RANGE,
@@ -152,7 +153,7 @@ export function clientInfoLine(client: Client, now: number, current: ExecContext
     `db=${client.db} sub=${x.sub ?? 0} psub=${x.psub ?? 0} ssub=${x.ssub ?? 0} multi=${x.multi ?? -1} ` +
     `qbuf=${qbuf} qbuf-free=${qbufFree} argv-mem=${argvMem} multi-mem=${multiMem} ` +
     `rbs=${Math.max(REPLY_BUFFER_BYTES, obl)} rbp=${Math.max(REPLY_BUFFER_BYTES, obl)} obl=${obl} oll=${oll} omem=${omem} ` +
-    `tot-mem=${totMem} events=r cmd=${client.lastCommand} user=default redir=${x.redir ?? -1} resp=${client.resp}`
+    `tot-mem=${totMem} events=r cmd=${client.lastCommand} user=${client.user.name} redir=${x.redir ?? -1} resp=${client.resp}`
   );
 }
 
@@ -176,11 +177,22 @@ export function parseInteger(text: string): number | null {
   return n;
 }
 
-/** Whether `user`/`password` authenticate as the (only) default user. */
-function checkCredentials(server: Server, user: Uint8Array, password: Uint8Array): boolean {
-  if (Buffer.compare(user, DEFAULT_USER) !== 0) return false;
-  const required = server.config.string('requirepass');
-  return required === '' || Buffer.compare(Buffer.from(required, 'utf8'), password) === 0;
+/**
+ * ACLAuthenticateUser: on success the client runs as the user; a failure is logged (ACL LOG, reason
+ * auth, object the command's name as typed).
+ */
+function authenticate(ctx: ExecContext, client: Client, server: Server, user: Uint8Array, password: Uint8Array): boolean {
+  const store = server.acl;
+  const name = Buffer.from(user).toString('latin1');
+  const u = store.users.get(name);
+  if (u !== undefined && u.passwordMatches(password)) {
+    client.authenticated = true;
+    client.user = u;
+    return true;
+  }
+  const context = client.tx !== null && client.tx.queue !== null ? AclContext.Multi : AclContext.Toplevel;
+  store.addLog(AclResult.DeniedAuth, context, ctx.args.string(0), name, clientInfoLine(client, Date.now(), ctx), server.config.int('acllog-max-len'));
+  return false;
 }
 
 // ---------------------------------------------------------------- PING ECHO QUIT RESET SELECT
@@ -221,7 +233,9 @@ function reset(ctx: ExecContext, client: Client, server: Server): void {
   client.name = '';
   client.replyMode = ReplyMode.On;
   client.skipReplies = 0;
-  client.authenticated = server.config.string('requirepass') === '';
+  // clientSetDefaultAuth
+  client.user = server.acl.defaultUser;
+  client.authenticated = client.user.nopass && client.user.enabled;
   for (const hook of connectionHooks.onReset) hook(client, server);
   ctx.reply.simple('RESET');
 }
@@ -255,7 +269,7 @@ function auth(ctx: ExecContext, client: Client, server: Server): void {
   let user: Uint8Array = DEFAULT_USER;
   let password: Uint8Array;
   if (args.argc === 2) {
-    if (server.config.string('requirepass') === '') {
+    if (server.acl.defaultUser.nopass) {
       reply.error(AUTH_WITHOUT_PASSWORD);
       return;
     }
@@ -264,8 +278,7 @@ function auth(ctx: ExecContext, client: Client, server: Server): void {
     user = args.bytes(1);
     password = args.bytes(2);
   }
-  if (checkCredentials(server, user, password)) {
-    client.authenticated = true;
+  if (authenticate(ctx, client, server, user, password)) {
     reply.ok();
   } else {
     reply.error(WRONGPASS);
@@ -311,11 +324,10 @@ function hello(ctx: ExecContext, client: Client, server: Server): void {
     }
   }
   if (user !== null) {
-    if (!checkCredentials(server, user, password)) {
+    if (!authenticate(ctx, client, server, user, password)) {
       reply.error(WRONGPASS);
       return;
     }
-    client.authenticated = true;
   }
   if (!client.authenticated) {
     reply.error(HELLO_NOAUTH);
@@ -516,6 +528,7 @@ function clientKill(ctx: ExecContext, self: Client, server: Server): void {
   const { args, reply } = ctx;
   let addr: string | null = null;
   let laddr: string | null = null;
+  let user: AclUser | null = null;
   let type: ClientType | null = null;
   let id = 0;
   let skipme = true;
@@ -547,7 +560,8 @@ function clientKill(ctx: ExecContext, self: Client, server: Server): void {
       } else if (args.is(i, 'laddr')) {
         laddr = value;
       } else if (args.is(i, 'user')) {
-        if (value !== 'default') {
+        user = server.acl.users.get(value) ?? null;
+        if (user === null) {
           reply.error(`ERR No such user '${args.text(i + 1)}'`);
           return;
         }
@@ -571,6 +585,7 @@ function clientKill(ctx: ExecContext, self: Client, server: Server): void {
     if (laddr !== null && c.laddr !== laddr) continue;
     if (type !== null && clientType(c) !== type) continue;
     if (id !== 0 && c.id !== id) continue;
+    if (user !== null && c.user !== user) continue;
     if (c === self && skipme) continue;
     if (c === self) closeSelf = true;
     else server.dropClient(c);

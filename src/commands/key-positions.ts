@@ -10,8 +10,9 @@ import type { CommandSpec, KeySpec } from './spec.js';
 /**
  * Writes the argument indexes of the keys into `out` (which must hold at least args.argc entries)
  * and returns how many, or -1 when the arguments do not fit the key specs. Hot path: no allocation.
+ * `specOut`, when given, gets each key's key spec index (-1 for SORT's STORE key), for ACL checks.
  */
-export function keyPositions(spec: CommandSpec, args: Args, out: Int32Array): number {
+export function keyPositions(spec: CommandSpec, args: Args, out: Int32Array, specOut?: Int32Array): number {
   const specs = spec.keySpecs;
   if (specs === undefined) return 0;
   const argc = args.argc;
@@ -45,9 +46,16 @@ export function keyPositions(spec: CommandSpec, args: Args, out: Int32Array): nu
       if (numkeys === 0) continue;
     }
     if (last >= argc || last < first || first >= argc) return -1;
-    for (let i = first; i <= last; i += step) out[n++] = i;
+    for (let i = first; i <= last; i += step) {
+      if (specOut !== undefined) specOut[n] = s;
+      out[n++] = i;
+    }
   }
-  if (spec.name === 'sort') n = sortStoreKey(args, n, out);
+  if (spec.name === 'sort') {
+    const before = n;
+    n = sortStoreKey(args, n, out);
+    if (specOut !== undefined && n > before) specOut[before] = -1;
+  }
   return n;
 }
 

@@ -6,6 +6,7 @@
  *   unknown command (or subcommand)  "Unknown Redis command called from script"
  *   wrong arity                      "Wrong number of args calling Redis command from script"
  *   noscript flag                    "This Redis command is not allowed from script"
+ *   ACL denial (the caller's user)   "The user executing the script can't ..." (acl.ts)
  *   write / may_replicate command in a read-only script (EVAL_RO, EVALSHA_RO, no-writes)
  *                                    "Write commands are not allowed from read-only scripts."
  * Blocking commands allowed in scripts (BLMPOP, BZMPOP, XREAD BLOCK...) never block
@@ -25,6 +26,7 @@ import { keyName, wakesEveryone } from '../server/blocking.js';
 import { parseInteger } from '../commands/connection.js';
 import { DB_INDEX_OUT_OF_RANGE, NOT_INTEGER, NOT_INT_RANGE } from '../protocol/errors.js';
 import type { Client } from '../server/client.js';
+import { AclContext, AclResult, scriptDeniedMessage } from '../server/acl.js';
 import type { Server } from '../server/server.js';
 import type { LuaEngine, ScriptCallHandler } from './lua-engine.js';
 
@@ -146,6 +148,16 @@ export class ScriptCall implements ScriptCallHandler {
     if ((flags & NOSCRIPT_FLAG) !== 0) {
       reply.error(NOSCRIPT);
       return;
+    }
+    const client = this.client!;
+    if (client.user.fast[spec.id] === 0) {
+      // scriptVerifyACL: the caller's user, checked before the write rules.
+      const result = server.acl.check(client.user, spec, args);
+      if (result !== AclResult.Ok) {
+        server.logAclDenial(client, result, AclContext.Lua, spec, args, null);
+        reply.error(scriptDeniedMessage(result));
+        return;
+      }
     }
     if (this.readOnly && (flags & WRITES_FLAG) !== 0) {
       reply.error(READONLY_SCRIPT);

@@ -10,6 +10,7 @@ import type { BlockedCommand } from './blocking.js';
 import type { TransactionState } from './transaction.js';
 import type { ClientSubscriptions } from './pubsub.js';
 import type { ClientTracking } from './tracking.js';
+import type { AclUser } from './acl.js';
 
 export const enum ReplyMode {
   On = 0,
@@ -41,6 +42,8 @@ export class Client {
   db = 0;
   resp: 2 | 3 = 2;
   authenticated = false;
+  /** The ACL user the connection runs as (the server sets the default user on accept). */
+  user!: AclUser;
   replyMode = ReplyMode.On;
   /** Replies still to drop because of CLIENT REPLY SKIP (the SKIP itself and the next command). */
   skipReplies = 0;

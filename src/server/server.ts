@@ -34,7 +34,9 @@ import { recordCommandLatency } from './latency.js';
 import { TESSERA_VERSION, REDIS_VERSION } from '../version.js';
 import { ARGS_REWRITE, BlockedCommand, BlockedKeys, BlockEnd, UNBLOCKED_ERROR, keyName, wakesEveryone } from './blocking.js';
 import { RETRY_RESP_BIT } from '../shard/messages.js';
-import { clientInfoProviders, connectionHooks } from '../commands/connection.js';
+import { clientInfoLine, clientInfoProviders, connectionHooks } from '../commands/connection.js';
+import { AclContext, AclResult, AclStore, deniedMessage, execDeniedMessage } from './acl.js';
+import { loadAclFile } from '../commands/acl.js';
 import { forgetSubscriber, subscribedModeError } from './pubsub.js';
 import { MonitorFeed, MonitorTiming, monitorTiming } from './monitor.js';
 import { publishKeyspaceEvents, SelfPushes } from './keyspace-notify.js';
@@ -96,6 +98,8 @@ export class Server implements ReplySink {
   readonly log: Logger;
   readonly table: CommandTable;
   readonly impls: Array<CommandImpl | undefined>;
+  /** ACL users, their permissions and the ACL log (acl.ts). */
+  readonly acl: AclStore;
   readonly settings = new SharedSettings();
   readonly shards: ShardKeyspace[];
   readonly slotToShard: Uint16Array;
@@ -199,6 +203,12 @@ export class Server implements ReplySink {
     this.table = new CommandTable();
     const byName = commandImplsByName();
     this.impls = this.table.specs.map((s) => byName.get(s.name));
+    this.acl = new AclStore(this.table, () => this.config.string('acl-pubsub-default') === 'allchannels');
+    this.acl.setDefaultPassword(config.string('requirepass'));
+    if (config.string('aclfile') !== '') {
+      const errors = loadAclFile(this, config.string('aclfile'), null);
+      if (errors !== null) throw new Error(`Aborting Redis startup because of ACL errors: ${errors}`);
+    }
     this.isWrite = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('write') ? 1 : 0));
     this.isBlocking = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('blocking') ? 1 : 0));
     this.isReadonly = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('readonly') ? 1 : 0));
@@ -417,12 +427,13 @@ export class Server implements ReplySink {
       return null;
     }
     const remote = socket.remoteAddress ?? '';
-    if (this.config.bool('protected-mode') && this.config.string('requirepass') === '' && !isLoopback(remote) && socket.remoteFamily !== undefined && !this.explicitBind()) {
+    if (this.config.bool('protected-mode') && this.acl.defaultUser.nopass && !isLoopback(remote) && socket.remoteFamily !== undefined && !this.explicitBind()) {
       socket.end(PROTECTED_MODE_ERROR);
       return null;
     }
     const client = new Client(this.nextClientId++, socket);
-    client.authenticated = this.config.string('requirepass') === '';
+    client.user = this.acl.defaultUser;
+    client.authenticated = client.user.nopass && client.user.enabled;
     this.clients.set(client.id, client);
     this.stats.connectionsReceived++;
     socket.setNoDelay(true);
@@ -768,7 +779,7 @@ export class Server implements ReplySink {
       this.rejectInline(client, WRONG_ARITY(target.name), target);
       return true;
     }
-    if (!client.authenticated && !target.flags.includes('no_auth')) {
+    if (!client.authenticated && this.acl.authRequired && !target.flags.includes('no_auth')) {
       this.rejectInline(client, 'NOAUTH Authentication required.', target);
       return true;
     }
@@ -780,6 +791,13 @@ export class Server implements ReplySink {
     if (this.isProtected[target.id] === 1 && !this.protectedAllowed(client)) {
       this.rejectInline(client, PROTECTED_COMMAND(target.name.split('|')[0].toUpperCase()), target);
       return true;
+    }
+    if (client.user.fast[target.id] === 0) {
+      const denied = this.aclDenied(client, target, args);
+      if (denied !== null) {
+        this.rejectInline(client, denied, target);
+        return true;
+      }
     }
     if (client.pubsub !== null) {
       const denied = subscribedModeError(client, target);
@@ -842,6 +860,22 @@ export class Server implements ReplySink {
     if (this.isWrite[target.id] === 1 && (this.blocked.size > 0 || this.firstTries.size > 0)) this.wakeFor(target, args, db);
     if (this.pendingWakes.length > 0) this.wakePending();
     return true;
+  }
+
+  /** The ACL check of a command its user may not always run (processCommand): the NOPERM error, logged, or null. */
+  private aclDenied(client: Client, spec: CommandSpec, args: Args): string | null {
+    const result = this.acl.check(client.user, spec, args);
+    if (result === AclResult.Ok) return null;
+    client.lastCommand = spec.name;
+    const inMulti = client.tx !== null && client.tx.queue !== null;
+    this.logAclDenial(client, result, inMulti ? AclContext.Multi : AclContext.Toplevel, spec, args, null);
+    return deniedMessage(result, spec);
+  }
+
+  /** addACLLogEntry for a denied command (`current`: the context whose arguments count in the client's info). */
+  logAclDenial(client: Client, result: AclResult, context: AclContext, spec: CommandSpec, args: Args, current: ExecContext | null): void {
+    const object = result === AclResult.DeniedCommand ? spec.name : args.string(this.acl.deniedAt);
+    this.acl.addLog(result, context, object, client.user.name, clientInfoLine(client, Date.now(), current), this.config.int('acllog-max-len'));
   }
 
   private runMain(client: Client, spec: CommandSpec, run: import('../commands/handler.js').MainHandler): void {
@@ -1144,6 +1178,16 @@ export class Server implements ReplySink {
       ctx.db = client.db;
       ctx.spec = spec;
       const mark = reply.pos;
+      if (client.user.fast[spec.id] === 0) {
+        // ACLs are checked again at EXEC: the rules may have changed since the command was queued.
+        const result = this.acl.check(client.user, spec, ctx.args);
+        if (result !== AclResult.Ok) {
+          this.logAclDenial(client, result, AclContext.Multi, spec, ctx.args, null);
+          reply.error(execDeniedMessage(result));
+          this.countFailure(reply.buf, mark, reply.pos, spec);
+          continue;
+        }
+      }
       const route = routeOf(impl, ctx.args);
       const monitored = this.monitors.size > 0 ? this.monitorTimings[spec.id] : MonitorTiming.Never;
       if (monitored === MonitorTiming.Before) this.monitors.feed(this, client, ctx.db, ctx.args);
@@ -1657,7 +1701,7 @@ export class Server implements ReplySink {
   }
 
   private onConfigChange(name: string, value: ConfigValue): void {
-    void value;
+    if (name === 'requirepass') this.acl.setDefaultPassword(value as string);
     this.applySettings();
     if (name === 'hz' && this.cron) {
       clearInterval(this.cron);

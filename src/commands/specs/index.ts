@@ -22,6 +22,7 @@ import { TRANSACTION_COMMANDS } from './transactions.js';
 import { STREAM_COMMANDS } from './stream.js';
 import { SCRIPTING_COMMANDS } from './scripting.js';
 import { DUMP_RESTORE_COMMANDS } from './dump-restore.js';
+import { ACL_COMMANDS } from './acl.js';
 
 export const ALL_COMMANDS: CommandDef[] = [
   ...CONNECTION_COMMANDS,
@@ -43,4 +44,5 @@ export const ALL_COMMANDS: CommandDef[] = [
   ...STREAM_COMMANDS,
   ...SCRIPTING_COMMANDS,
   ...DUMP_RESTORE_COMMANDS,
+  ...ACL_COMMANDS,
 ];
