@@ -46,7 +46,7 @@ const ACL_HELP = [
   'WHOAMI',
   '    Return the current connection username.',
   'HELP',
-  '    Print this help.',
+  '    Prints this help.',
 ];
 
 const REASONS = ['', 'command', 'key', 'auth', 'channel'];
@@ -215,6 +215,10 @@ function acl(ctx: ExecContext, client: Client, server: Server): void {
       const spec = lookupForDryrun(server, inner);
       if (spec === undefined) {
         reply.error(`ERR Command '${args.text(3)}' not found`);
+        return;
+      }
+      if (!server.table.arityOk(spec, inner.argc)) {
+        reply.error(`ERR wrong number of arguments for '${spec.name}' command`);
         return;
       }
       const result = store.check(u, spec, inner);
