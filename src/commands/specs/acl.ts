@@ -29,6 +29,7 @@ export const ACL_COMMANDS: CommandDef[] = [
       }),
       sub('dryrun', -4, ADMIN, 'Tells whether a user could run a command, without running it', 'O(1).', {
         since: '7.0.0',
+        history: [],
         args: [
           { name: 'username', type: 'string' },
           { name: 'command', type: 'string' },
