@@ -3,7 +3,7 @@
  * newest first, at most `slowlog-max-len` of them. Each entry keeps what Redis's slowlogCreateEntry
  * keeps: an id, the time (s), the duration (us), up to 32 arguments (the last one replaced by
  * "... (N more arguments)" when cut) each cut at 128 bytes with "... (N more bytes)", the client's
- * address and name. Secrets (AUTH, HELLO AUTH, CONFIG SET requirepass/masterauth) are "(redacted)".
+ * address and name. Secrets (AUTH, HELLO AUTH, ACL SETUSER, CONFIG SET requirepass/masterauth) are "(redacted)".
  *
  * State lives per Server in a WeakMap; the two settings are cached and refreshed after CONFIG SET
  * (`refreshSlowlogSettings`), so the per-command hook costs one comparison when nothing is logged.
@@ -149,6 +149,8 @@ function redactedArgs(args: Args): Set<number> {
     for (let i = 2; i + 1 < args.argc; i += 2) {
       if (SENSITIVE_CONFIGS.has(args.lower(i))) out.add(i + 1);
     }
+  } else if (args.is(0, 'acl') && args.argc >= 3 && args.is(1, 'setuser')) {
+    for (let i = 2; i < args.argc; i++) out.add(i);
   } else if (args.is(0, 'migrate')) {
     for (let i = 6; i < args.argc; i++) {
       if (args.is(i, 'auth') && i + 1 < args.argc) out.add(++i);
