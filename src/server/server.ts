@@ -866,7 +866,6 @@ export class Server implements ReplySink {
   private aclDenied(client: Client, spec: CommandSpec, args: Args): string | null {
     const result = this.acl.check(client.user, spec, args);
     if (result === AclResult.Ok) return null;
-    client.lastCommand = spec.name;
     const inMulti = client.tx !== null && client.tx.queue !== null;
     this.logAclDenial(client, result, inMulti ? AclContext.Multi : AclContext.Toplevel, spec, args, null);
     return deniedMessage(result, spec);
