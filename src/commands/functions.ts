@@ -15,7 +15,7 @@ import type { Client } from '../server/client.js';
 import type { Server } from '../server/server.js';
 import { BUSY_EVAL, killRunningScript, runningScriptOf } from '../scripting/busy-script.js';
 import { replyHelp } from './connection.js';
-import { subcommandSyntaxError } from '../protocol/errors.js';
+import { OOM, subcommandSyntaxError } from '../protocol/errors.js';
 import { string2ll } from '../protocol/number-parse.js';
 import { globMatch } from './glob.js';
 import { startedLuaEngine } from '../scripting/lua-engine.js';
@@ -31,6 +31,7 @@ const FLAG_NAMES: ReadonlyArray<[string, number]> = [
   ['allow-cross-slot-keys', 16],
 ];
 const NO_WRITES = 1;
+const ALLOW_OOM = 2;
 
 const FUNCTION_HELP = [
   'FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -74,6 +75,11 @@ function fcall(ctx: ExecContext, readOnlyCommand: boolean): void {
   const found = functionStoreOf(server).functions.get(args.string(1).toLowerCase());
   if (found === undefined) {
     ctx.reply.error('ERR Function not found');
+    return;
+  }
+  // Redis's processCommand with fcallGetCommandFlags: over maxmemory, only allow-oom or no-writes functions run.
+  if (server.outOfMemory && (found.fn.flags & (NO_WRITES | ALLOW_OOM)) === 0) {
+    ctx.reply.error(OOM);
     return;
   }
   const numkeys = string2ll(args.buf, args.offset(2), args.length(2));

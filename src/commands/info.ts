@@ -319,7 +319,8 @@ function memorySection(server: Server): string[] {
     `rss_overhead_bytes:${m.rss - m.resident}`,
     `mem_fragmentation_ratio:${ratio(m.rss, m.used).toFixed(2)}`,
     `mem_fragmentation_bytes:${m.rss - m.used}`,
-    'mem_not_counted_for_evict:0',
+    // Eviction counts the arenas only (server/eviction.ts): the clients' buffers are not counted.
+    `mem_not_counted_for_evict:${m.used - m.dataset}`,
     'mem_replication_backlog:0',
     'mem_total_replication_buffers:0',
     'mem_clients_slaves:0',
@@ -375,6 +376,7 @@ function kbps(bytesPerSecond: number): string {
 function statsSection(server: Server, runningCommand: boolean): string[] {
   const st = server.stats;
   const processed = Math.max(0, st.commandsProcessed - (runningCommand ? 1 : 0));
+  const exceeded = server.evictor.exceededTimes();
   return [
     `total_connections_received:${st.connectionsReceived}`,
     `total_commands_processed:${processed}`,
@@ -397,8 +399,8 @@ function statsSection(server: Server, runningCommand: boolean): string[] {
     'expire_cycle_cpu_milliseconds:0',
     `evicted_keys:${server.counter(Counter.EvictedKeys)}`,
     'evicted_clients:0',
-    'total_eviction_exceeded_time:0',
-    'current_eviction_exceeded_time:0',
+    `total_eviction_exceeded_time:${exceeded.totalMs}`,
+    `current_eviction_exceeded_time:${exceeded.currentMs}`,
     `keyspace_hits:${server.counter(Counter.KeyspaceHits)}`,
     `keyspace_misses:${server.counter(Counter.KeyspaceMisses)}`,
     `pubsub_channels:${pubsubOf(server).channels.size}`,

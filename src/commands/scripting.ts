@@ -16,6 +16,7 @@ import type { ExecContext } from './context.js';
 import type { Client } from '../server/client.js';
 import type { Server } from '../server/server.js';
 import { replyHelp } from './connection.js';
+import { OOM } from '../protocol/errors.js';
 import { integerArgOrReply } from '../protocol/number-parse.js';
 import { luaEngine, luaUnavailable, type LuaEngine } from '../scripting/lua-engine.js';
 import { parseShebang, scriptCacheOf, sha1Hex, ScriptFlag, type ScriptCache } from '../scripting/script-cache.js';
@@ -90,6 +91,10 @@ function compile(ctx: ExecContext, engine: LuaEngine, sha: string, body: Uint8Ar
 /** EVAL / EVALSHA / EVAL_RO / EVALSHA_RO (Redis's evalGenericCommand). */
 function evalGeneric(ctx: ExecContext, bySha: boolean, readOnlyCommand: boolean): void {
   const args = ctx.args;
+  if (ctx.server !== null && ctx.server.outOfMemory && scriptDeniedForMemory(ctx, bySha)) {
+    ctx.reply.error(OOM);
+    return;
+  }
   if (bySha && args.length(1) !== 40) {
     ctx.reply.error(NOSCRIPT);
     return;
@@ -125,7 +130,29 @@ function evalGeneric(ctx: ExecContext, bySha: boolean, readOnlyCommand: boolean)
     return;
   }
   const readOnly = readOnlyCommand || (!compat && (flags & ScriptFlag.NoWrites) !== 0);
-  runScript(ctx, server, client, engine, readOnly, true, sha, (runner, prng) => engine.run(sha!, args.buf, args.words, args.base + 6, numkeys, args.argc - 3 - numkeys, ctx.reply.resp, prng, runner));
+  // A script without flags may still write while memory is over the limit, unless its first
+  // write is a denyoom command (Redis's scriptVerifyOOM).
+  runScript(ctx, server, client, engine, readOnly, true, sha, (runner, prng) => engine.run(sha!, args.buf, args.words, args.base + 6, numkeys, args.argc - 3 - numkeys, ctx.reply.resp, prng, runner), compat && server.outOfMemory);
+}
+
+/**
+ * Redis's processCommand with evalGetCommandFlags: while memory is over the limit, a script that
+ * declares flags is rejected unless they include allow-oom or no-writes. A script without a
+ * shebang, an unknown SHA-1 or a malformed shebang is not (its later errors or checks apply).
+ */
+function scriptDeniedForMemory(ctx: ExecContext, bySha: boolean): boolean {
+  const args = ctx.args;
+  let flags: number;
+  if (bySha) {
+    const found = scriptCacheOf(ctx.server!).scripts.get(args.string(1).toLowerCase());
+    if (found === undefined) return false;
+    flags = found.flags;
+  } else {
+    const shebang = parseShebang(args.bytes(1));
+    if (typeof shebang === 'string') return false;
+    flags = shebang.flags;
+  }
+  return (flags & (ScriptFlag.EvalCompat | ScriptFlag.AllowOom | ScriptFlag.NoWrites)) === 0;
 }
 
 /**
@@ -133,10 +160,10 @@ function evalGeneric(ctx: ExecContext, bySha: boolean, readOnlyCommand: boolean)
  * and math.random state, writes its reply and queues the wake-ups of the keys it wrote. `isEval`
  * and `name` (SHA-1 or function name) are for long scripts (src/scripting/busy-script.ts).
  */
-export function runScript(ctx: ExecContext, server: Server, client: Client, engine: LuaEngine, readOnly: boolean, isEval: boolean, name: string, call: (runner: ScriptCall, prng: number) => Buffer): void {
+export function runScript(ctx: ExecContext, server: Server, client: Client, engine: LuaEngine, readOnly: boolean, isEval: boolean, name: string, call: (runner: ScriptCall, prng: number) => Buffer, oomAtStart = false): void {
   const cache = scriptCacheOf(server);
   const runner = cache.runnerFor(server, engine, ctx);
-  runner.begin(client, ctx.db, readOnly);
+  runner.begin(client, ctx.db, readOnly, oomAtStart);
   let reply: Buffer;
   try {
     reply = runWatchingBusy(server, engine, client, isEval, name, ctx.args, () => runner.wrote, () => call(runner, cache.prng));

@@ -129,9 +129,9 @@ export function findParam(name: string): ConfigParam | undefined {
   return BY_NAME.get(name.toLowerCase());
 }
 
-/** Parses "1gb", "100mb", "10k", "512" as Redis's memtoull does; NaN when invalid. */
+/** Parses "1gb", "100mb", "10k", "512" as Redis's memtoull does; NaN when invalid (a sign or spaces too). */
 export function parseMemory(text: string): number {
-  const m = /^(-?\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(text.trim());
+  const m = /^(\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(text);
   if (!m) return NaN;
   const n = Number(m[1]);
   const unit = (m[2] ?? 'b').toLowerCase();

@@ -9,6 +9,8 @@
  *   ACL denial (the caller's user)   "The user executing the script can't ..." (acl.ts)
  *   write / may_replicate command in a read-only script (EVAL_RO, EVALSHA_RO, no-writes)
  *                                    "Write commands are not allowed from read-only scripts."
+ *   denyoom command before any write, in a script without flags started over maxmemory
+ *                                    "OOM command not allowed when used memory > 'maxmemory'."
  * Blocking commands allowed in scripts (BLMPOP, BZMPOP, XREAD BLOCK...) never block
  * (ctx.denyBlocking). SELECT changes only the script's database, as in Redis 7.
  *
@@ -24,7 +26,7 @@ import { keyPositions } from '../commands/key-positions.js';
 import { execute } from '../shard/executor.js';
 import { keyName, wakesEveryone } from '../server/blocking.js';
 import { parseInteger } from '../commands/connection.js';
-import { DB_INDEX_OUT_OF_RANGE, NOT_INTEGER, NOT_INT_RANGE } from '../protocol/errors.js';
+import { DB_INDEX_OUT_OF_RANGE, NOT_INTEGER, NOT_INT_RANGE, OOM } from '../protocol/errors.js';
 import type { Client } from '../server/client.js';
 import { AclContext, AclResult, scriptDeniedMessage } from '../server/acl.js';
 import type { Server } from '../server/server.js';
@@ -38,6 +40,7 @@ const NOSCRIPT_FLAG = 1;
 const WRITES_FLAG = 2;
 /** The command has the write flag: running it makes the script unkillable (Redis's SCRIPT_WRITE_DIRTY). */
 const WRITE_FLAG = 4;
+const DENYOOM_FLAG = 8;
 
 export class ScriptCall implements ScriptCallHandler {
   private readonly args = new Args();
@@ -51,6 +54,8 @@ export class ScriptCall implements ScriptCallHandler {
   /** Per run. */
   private client: Client | null = null;
   private readOnly = false;
+  /** Memory was over the limit when the script started and it declared no flags (Redis's script_oom). */
+  private oomAtStart = false;
   /** The run has called a write command (SCRIPT KILL then answers UNKILLABLE). */
   wrote = false;
   /** Keys changed by the run (keyName form; '' = every key), to wake parked clients. */
@@ -66,16 +71,22 @@ export class ScriptCall implements ScriptCallHandler {
     this.nested.server = server;
     this.specFlags = Uint8Array.from(server.table.specs, (spec) => {
       const f = spec.flags;
-      return (f.includes('noscript') ? NOSCRIPT_FLAG : 0) | (f.includes('write') || f.includes('may_replicate') ? WRITES_FLAG : 0) | (f.includes('write') ? WRITE_FLAG : 0);
+      return (
+        (f.includes('noscript') ? NOSCRIPT_FLAG : 0) |
+        (f.includes('write') || f.includes('may_replicate') ? WRITES_FLAG : 0) |
+        (f.includes('write') ? WRITE_FLAG : 0) |
+        (f.includes('denyoom') ? DENYOOM_FLAG : 0)
+      );
     });
   }
 
   /** Prepares a run for `client` in database `db`. */
-  begin(client: Client, db: number, readOnly: boolean): void {
+  begin(client: Client, db: number, readOnly: boolean, oomAtStart = false): void {
     this.client = client;
     this.nested.client = client;
     this.nested.db = db;
     this.readOnly = readOnly;
+    this.oomAtStart = oomAtStart;
     this.wrote = false;
     this.written.length = 0;
   }
@@ -161,6 +172,11 @@ export class ScriptCall implements ScriptCallHandler {
     }
     if (this.readOnly && (flags & WRITES_FLAG) !== 0) {
       reply.error(READONLY_SCRIPT);
+      return;
+    }
+    // Over maxmemory, a denyoom command is refused unless the script already wrote (it cannot stop halfway).
+    if (this.oomAtStart && (flags & DENYOOM_FLAG) !== 0 && !this.wrote) {
+      reply.error(OOM);
       return;
     }
     if ((flags & WRITE_FLAG) !== 0) this.wrote = true;

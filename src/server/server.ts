@@ -10,7 +10,7 @@ import { Config, type ConfigValue } from '../config/config.js';
 import { Args } from '../protocol/args.js';
 import { Reply } from '../protocol/reply.js';
 import { parseRequests, protocolErrorText, parserKind, setParserKind } from '../protocol/resp-parser.js';
-import { WRONG_ARITY, unknownCommand, unknownSubcommand } from '../protocol/errors.js';
+import { OOM, WRONG_ARITY, unknownCommand, unknownSubcommand } from '../protocol/errors.js';
 import { ShardArena } from '../storage/arena.js';
 import { LazyFree, ShardKeyspace } from '../storage/keyspace.js';
 import { slotTable } from '../shard/slot.js';
@@ -49,6 +49,7 @@ import type { MainHandler } from '../commands/handler.js';
 import { pausesOf } from './pause-monitor.js';
 import { loadNative } from '../native/loader.js';
 import { TouchedClients } from './touched-clients.js';
+import { EvictResult, Evictor } from './eviction.js';
 import { directIo } from './socket-io.js';
 import { NativeIo, NATIVE_READ_CHUNK, type AcceptedHandle } from './native-io.js';
 import { beginBatch, endBatch as endClockBatch, endCommand, nowMs, resumeChain, startCommand, suspendChain, wallMs } from '../shard/clock.js';
@@ -174,6 +175,16 @@ export class Server implements ReplySink {
   private readonly isBlocking: Uint8Array;
   private readonly isReadonly: Uint8Array;
   private readonly isProtected: Uint8Array;
+  private readonly isDenyoom: Uint8Array;
+  /** maxmemory in bytes (0 = no limit), kept by applySettings: read before every command. */
+  private maxmemory = 0;
+  /** Eviction under maxmemory (eviction.ts). */
+  readonly evictor: Evictor = new Evictor(this);
+  /**
+   * The last eviction check before a command found memory over the limit with nothing left to
+   * evict (Redis's out_of_memory, which scripts also read as script_oom); false without maxmemory.
+   */
+  outOfMemory = false;
   /** client-query-buffer-limit and proto-max-bulk-len, read per socket read (kept by applySettings). */
   private queryBufferLimit = 0;
   private protoMaxBulkLen = 0;
@@ -214,6 +225,7 @@ export class Server implements ReplySink {
     this.isReadonly = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('readonly') ? 1 : 0));
     this.isProtected = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('protected') ? 1 : 0));
     this.monitorTimings = Uint8Array.from(this.table.specs, monitorTiming);
+    this.isDenyoom = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('denyoom') ? 1 : 0));
     const shardCount = config.int('shards');
     const databases = config.int('databases');
     const seed = (Math.random() * 0x100000000) >>> 0;
@@ -799,6 +811,9 @@ export class Server implements ReplySink {
         return true;
       }
     }
+    // Redis's processCommand: evictions before every command while maxmemory is set (not while a
+    // script is busy), then the OOM rejection of commands that may grow memory.
+    if (this.maxmemory !== 0 && this.busyRejection === null && this.rejectedForMemory(client, target)) return true;
     if (client.pubsub !== null) {
       const denied = subscribedModeError(client, target);
       if (denied !== null) {
@@ -875,6 +890,31 @@ export class Server implements ReplySink {
   logAclDenial(client: Client, result: AclResult, context: AclContext, spec: CommandSpec, args: Args, current: ExecContext | null): void {
     const object = result === AclResult.DeniedCommand ? spec.name : args.string(this.acl.deniedAt);
     this.acl.addLog(result, context, object, client.user.name, clientInfoLine(client, Date.now(), current), this.config.int('acllog-max-len'));
+  }
+
+  /**
+   * Runs the eviction check and answers -OOM when memory stays over the limit and the command is
+   * flagged denyoom, is EXEC of a transaction holding one, or would be queued in a MULTI (which it
+   * then aborts). True when the command was rejected.
+   */
+  private rejectedForMemory(client: Client, spec: CommandSpec): boolean {
+    const oom = this.evictor.perform(this.maxmemory) === EvictResult.Fail;
+    this.outOfMemory = oom;
+    if (!oom) return false;
+    let reject = this.isDenyoom[spec.id] === 1;
+    const tx = client.tx;
+    if (!reject && tx !== null && tx.queue !== null) {
+      const name = spec.parent ? spec.parent.name : spec.name;
+      if (name === 'exec') reject = tx.queue.some((q) => this.isDenyoom[q.spec.id] === 1);
+      else reject = name !== 'discard' && name !== 'quit' && name !== 'reset' && !spec.flags.includes('no_multi');
+    }
+    if (reject) this.rejectInline(client, OOM, spec);
+    return reject;
+  }
+
+  /** Writes the output an eviction pass run off a command produced (keyspace events). */
+  flushAfterEviction(): void {
+    if (this.touched.size > 0) this.endBatch();
   }
 
   private runMain(client: Client, spec: CommandSpec, run: import('../commands/handler.js').MainHandler): void {
@@ -1677,6 +1717,8 @@ export class Server implements ReplySink {
     s.set(Setting.Hz, c.int('hz'));
     s.set(Setting.ActiveExpireEffort, c.int('active-expire-effort'));
     s.set(Setting.MaxmemoryMiB, Math.ceil(c.int('maxmemory') / (1024 * 1024)));
+    this.maxmemory = c.int('maxmemory');
+    if (this.maxmemory === 0) this.outOfMemory = false;
     const policy = c.string('maxmemory-policy');
     s.set(Setting.SharedIntegers, c.int('maxmemory') === 0 || !(policy.endsWith('-lru') || policy.endsWith('-lfu')) ? 1 : 0);
     s.set(Setting.ProtoMaxBulkLen, Math.min(0x7fffffff, c.int('proto-max-bulk-len')));
@@ -1702,6 +1744,19 @@ export class Server implements ReplySink {
   private onConfigChange(name: string, value: ConfigValue): void {
     if (name === 'requirepass') this.acl.setDefaultPassword(value as string);
     this.applySettings();
+    if (name === 'maxmemory' && this.maxmemory !== 0) {
+      const used = this.evictor.usedMemory();
+      if (used > this.maxmemory) {
+        this.log.warning(`WARNING: the new maxmemory value set via CONFIG SET (${this.maxmemory}) is smaller than the current memory usage (${used}). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.`);
+      }
+      // Evicts before the next command anyway; this covers a server that receives none. Not
+      // synchronously: CONFIG SET may run inside EXEC, which holds the workers already.
+      setImmediate(() => {
+        if (this.closing || this.maxmemory === 0) return;
+        this.evictor.perform(this.maxmemory);
+        this.flushAfterEviction();
+      });
+    }
     if (name === 'hz' && this.cron) {
       clearInterval(this.cron);
       this.cron = setInterval(() => this.serverCron(), Math.max(1, Math.floor(1000 / Math.max(1, this.config.int('hz')))));
@@ -1813,6 +1868,7 @@ export class Server implements ReplySink {
   resetStats(): void {
     for (const s of this.allStats()) s.reset();
     this.stats.reset();
+    this.evictor.resetStats();
   }
 
   nextId(): number {

@@ -753,6 +753,44 @@ export class ShardKeyspace {
   }
 
   /**
+   * Redis's dictGetSomeKeys, for eviction sampling: appends to `out` up to `count` entries of `db`
+   * (only those with an expiry when `volatile`) from consecutive buckets starting at a random one,
+   * visiting at most `maxBuckets` buckets. Returns how many it appended. Reads only.
+   */
+  sampleEntries(db: number, count: number, volatile: boolean, maxBuckets: number, out: number[]): number {
+    const t = this.existingTable(db);
+    if (t === 0) return 0;
+    const u32 = this.arena.u32;
+    const tw = t >>> 2;
+    const rehashing = u32[tw + T_REHASH] !== IDLE;
+    const s0 = u32[tw + T_SIZE0];
+    const s1 = rehashing ? u32[tw + T_SIZE1] : 0;
+    const b0 = u32[tw + T_BUCKETS0];
+    const b1 = u32[tw + T_BUCKETS1];
+    const from = rehashing ? u32[tw + T_REHASH] : 0;
+    const mask = Math.max(s0, s1) - 1;
+    let i = Math.floor(Math.random() * (mask + 1));
+    let found = 0;
+    for (let step = 0; step < maxBuckets && found < count; step++) {
+      for (let which = 0; which < 2 && found < count; which++) {
+        const size = which === 0 ? s0 : s1;
+        // Buckets of table 0 below rehashIdx are empty (moved to table 1).
+        if (size === 0 || i >= size || (which === 0 && i < from)) continue;
+        let e = u32[((which === 0 ? b0 : b1) >>> 2) + i];
+        while (e !== 0 && found < count) {
+          if (!volatile || u32[(e >>> 2) + 4] !== 0 || u32[(e >>> 2) + 5] !== 0) {
+            out.push(e);
+            found++;
+          }
+          e = u32[e >>> 2];
+        }
+      }
+      i = (i + 1) & mask;
+    }
+    return found;
+  }
+
+  /**
    * Active expiry for one database: scans buckets from the table's cursor, deleting keys whose time
    * has passed, until `maxBuckets` buckets were visited. Calls `onExpired(keyCopy)` before each delete
    * so the caller can propagate it. Returns [visited keys with a TTL, expired].
