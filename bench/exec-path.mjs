@@ -7,13 +7,14 @@
  * change to the data path can move, free of the loopback TCP cost and of the machine's noise.
  *
  *   npx tsc -p tsconfig.json && node bench/exec-path.mjs [--tests set,get,...] [--pipeline 16]
- *        [--rounds 5] [--ms 300] [--keys 100000]
+ *        [--rounds 5] [--ms 300] [--keys 100000] [--config name=value,name=value]
  *
  * Each test runs batches of `--pipeline` commands (one batch per simulated read) for `--ms` of CPU
  * time per round; the figure is CPU time per command (process.cpuUsage, user + system), best of
  * `--rounds`, after a warm-up round. Keys and members follow redis-benchmark's `-r --keys`
  * (`key:000000012345`, `element:000000012345`), lists/sets/zsets are refilled before the tests
- * that empty them.
+ * that empty them. `--config` applies settings as CONFIG SET does (e.g. `maxmemory=1gb`, to measure
+ * the eviction check).
  */
 import { performance } from 'node:perf_hooks';
 import { Config } from '../dist/config/config.js';
@@ -70,6 +71,10 @@ function cpuMs() {
 }
 
 const { server, socket, feed } = inProcessServer(Config, Server);
+for (const setting of option('--config', '').split(',').filter((s) => s !== '')) {
+  const eq = setting.indexOf('=');
+  server.config.setFromText(setting.slice(0, eq), setting.slice(eq + 1));
+}
 
 /** Batches prepared in advance so building them is not measured. */
 function batches(test, count) {
@@ -133,7 +138,7 @@ function round(test, work, refill) {
 
 const chosen = option('--tests', Object.keys(TESTS).join(',')).split(',');
 const wall = performance.now();
-console.log(`exec-path: us of CPU per command, in-process --threads 0, pipeline ${PIPELINE}, best of ${ROUNDS} x ${MS} ms`);
+console.log(`exec-path: us of CPU per command, in-process --threads 0, pipeline ${PIPELINE}, best of ${ROUNDS} x ${MS} ms${option('--config', '') === '' ? '' : `, config ${option('--config', '')}`}`);
 for (const test of chosen) {
   if (!(test in TESTS)) throw new Error(`unknown test ${test}`);
   const work = batches(test, 512);

@@ -201,7 +201,7 @@ export function lfuDecayedCounter(word: number, nowMs: number, decayTime: number
   if (periods) counter = periods > counter ? 0 : counter - periods;
   return counter;
 }
-function lfuTouch(word: number, nowMs: number, logFactor: number, decayTime: number): number {
+export function lfuTouch(word: number, nowMs: number, logFactor: number, decayTime: number): number {
   let counter = lfuDecayedCounter(word, nowMs, decayTime);
   if (counter < 255) {
     const r = Math.random();

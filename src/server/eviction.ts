@@ -93,6 +93,8 @@ export class Evictor {
   private readonly samples: number[] = [];
   private readonly events = new EventBuffer();
   private nextDb = 0;
+  /** Databases with candidate keys at the start of the pass (a pass only removes keys). */
+  private readonly activeDbs: number[] = [];
   /** performance.now() when memory went over the limit without a resolution (0 = not over). */
   private exceededSince = 0;
   /** Time (us) spent over the limit in past episodes (Redis's stat_total_eviction_exceeded_time). */
@@ -180,6 +182,7 @@ export class Evictor {
     const lazy = (settings.get(Setting.LazyFree) & LazyFree.Eviction) !== 0;
     const toFree = used - maxmemory;
     const start = performance.now();
+    this.findActiveDbs(policy >= Policy.VolatileLru);
     let freed = 0;
     let keys = 0;
     let result = EvictResult.Fail;
@@ -229,6 +232,20 @@ export class Evictor {
 
   // ---------------------------------------------------------------- choosing victims
 
+  private findActiveDbs(volatile: boolean): void {
+    const shards = this.server.shards;
+    const dbs = this.activeDbs;
+    dbs.length = 0;
+    for (let db = 0; db < shards[0].databases; db++) {
+      for (const ks of shards) {
+        if ((volatile ? ks.expiresCount(db) : ks.count(db)) > 0) {
+          dbs.push(db);
+          break;
+        }
+      }
+    }
+  }
+
   /** The picked victim: shard, database and a copy of its key. */
   private victimShard = 0;
   private victimDb = 0;
@@ -262,9 +279,9 @@ export class Evictor {
   /** *-random: a random key of the next database that has one (Redis's next_db rotation). */
   private pickRandom(volatile: boolean, samples: number): boolean {
     const shards = this.server.shards;
-    const dbs = shards[0].databases;
-    for (let k = 0; k < dbs; k++) {
-      const db = (++this.nextDb) % dbs;
+    const dbs = this.activeDbs;
+    for (let k = 0; k < dbs.length; k++) {
+      const db = dbs[(++this.nextDb) % dbs.length];
       const s = this.weightedShard(db, volatile);
       if (s < 0) continue;
       const ks = shards[s];
@@ -286,11 +303,10 @@ export class Evictor {
   /** LRU / LFU / TTL: fills the pool by sampling every database, then takes its best live key. */
   private pickFromPool(policy: Policy, samples: number, now: number): boolean {
     const shards = this.server.shards;
-    const dbs = shards[0].databases;
     const volatile = policy >= Policy.VolatileLru;
     for (let round = 0; round < MAX_SAMPLE_ROUNDS; round++) {
       let any = false;
-      for (let db = 0; db < dbs; db++) {
+      for (const db of this.activeDbs) {
         const s = this.weightedShard(db, volatile);
         if (s < 0) continue;
         any = true;

@@ -771,7 +771,9 @@ export class ShardKeyspace {
     const mask = Math.max(s0, s1) - 1;
     let i = Math.floor(Math.random() * (mask + 1));
     let found = 0;
+    let empty = 0;
     for (let step = 0; step < maxBuckets && found < count; step++) {
+      const before = found;
       for (let which = 0; which < 2 && found < count; which++) {
         const size = which === 0 ? s0 : s1;
         // Buckets of table 0 below rehashIdx are empty (moved to table 1).
@@ -785,6 +787,14 @@ export class ShardKeyspace {
           e = u32[e >>> 2];
         }
       }
+      // A run of empty buckets (a sparse table, or the far side of a rehash): jump elsewhere.
+      if (found === before) {
+        if (++empty >= 5 && empty > count) {
+          i = Math.floor(Math.random() * (mask + 1));
+          empty = 0;
+          continue;
+        }
+      } else empty = 0;
       i = (i + 1) & mask;
     }
     return found;
