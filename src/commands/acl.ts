@@ -7,7 +7,7 @@ import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
 import type { Client } from '../server/client.js';
 import type { Server } from '../server/server.js';
-import { AclResult, AclUser, generatePassword, hasSpaces, mergeSelectorArgs, type AclStore } from '../server/acl.js';
+import { AclResult, AclUser, ERR_UNKNOWN, generatePassword, hasSpaces, mergeSelectorArgs, type AclStore } from '../server/acl.js';
 import { ACL_CATEGORIES } from './command-introspection.js';
 import { parseInteger, replyHelp, subcommandSyntaxErrorOf } from './connection.js';
 import { NOT_INTEGER, unknownSubcommand } from '../protocol/errors.js';
@@ -330,6 +330,68 @@ function killPubsubClientsIfNeeded(server: Server, current: Client, next: AclUse
     if (c === current) server.closeAfterReply(c);
     else server.dropClient(c);
   }
+}
+
+// ---------------------------------------------------------------- users at startup
+
+/**
+ * ACLLoadUsersAtStartup: the config's `user` directives (checked first, as ACLAppendUserForLoading
+ * does when the config file is read), then the ACL file. Errors stop the server from starting,
+ * with Redis's messages.
+ */
+export function loadUsersAtStartup(server: Server): void {
+  const store = server.acl;
+  const config = server.config;
+  const declared = config.users;
+  const aclfile = config.string('aclfile');
+  if (aclfile !== '' && declared.length > 0) {
+    throw new Error(
+      'Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.',
+    );
+  }
+  const seen = new Set<string>();
+  const rulesOf: string[][] = [];
+  for (const d of declared) {
+    const name = d.words[0];
+    const fail = (reason: string) =>
+      new Error(`\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line ${d.line}\n>>> '${d.text}'\nError in user declaration '${name}': ${reason}`);
+    if (seen.has(name)) throw fail('Duplicate user found. A user can only be defined once in config files');
+    const merged = mergeSelectorArgs(d.words.slice(1));
+    if (typeof merged === 'number') throw fail('Unmatched parenthesis in selector definition');
+    const probe = store.newUser(name);
+    for (const op of merged) {
+      const err = probe.apply(op, store.pubsubAll);
+      if (err !== null && err !== ERR_UNKNOWN) throw fail(err);
+    }
+    seen.add(name);
+    rulesOf.push(merged);
+  }
+  for (let k = 0; k < declared.length; k++) {
+    const name = declared[k].words[0];
+    if (hasSpaces(name)) throw new Error('Spaces not allowed in ACL usernames');
+    let u = store.users.get(name);
+    if (u === undefined) {
+      u = store.newUser(name);
+      store.users.set(name, u);
+    } else u.apply('reset', store.pubsubAll);
+    for (const op of rulesOf[k]) {
+      const err = u.apply(op, store.pubsubAll);
+      if (err !== null) throw new Error(`Error loading ACL rule '${op}' for the user named '${name}': ${err}`);
+    }
+    u.refresh();
+    if (!u.enabled) server.log.notice(`The user '${name}' is disabled (there is no 'on' modifier in the user description). Make sure this is not a configuration error.`);
+  }
+  store.defaultChanged();
+  if (aclfile !== '') {
+    const errors = loadAclFile(server, aclfile, null);
+    if (errors !== null) throw new Error(`Aborting Redis startup because of ACL errors: ${errors}`);
+  }
+}
+
+/** CONFIG REWRITE's `user` lines (rewriteConfigUserOption): every user, or none with an ACL file. */
+export function userConfigLines(server: Server): string[] {
+  if (server.config.string('aclfile') !== '') return [];
+  return server.acl.sortedUsers().map((u) => `user ${u.name} ${u.describe()}`);
 }
 
 // ---------------------------------------------------------------- the ACL file

@@ -147,6 +147,11 @@ export class Config {
   onChange: ((name: string, value: ConfigValue) => void) | null = null;
   /** The config file the server started with (CONFIG REWRITE target), if any. */
   file: string | null = null;
+  /**
+   * `user <name> <rules...>` directives, in order: the server creates these ACL users at startup
+   * (Redis's UsersToLoad). `line` is the config file's line number (0 for the command line).
+   */
+  readonly users: Array<{ line: number; text: string; words: string[] }> = [];
 
   constructor() {
     for (const p of CONFIG_PARAMS) this.values.set(p.name, p.default);
@@ -212,6 +217,10 @@ export class Config {
       const [name, ...rest] = words;
       const lower = name.toLowerCase();
       if (lower === 'include') continue;
+      if (lower === 'user' && rest.length >= 1) {
+        this.users.push({ line: i + 1, text: line, words: rest });
+        continue;
+      }
       try {
         if (!findParam(lower)) throw new ConfigError('Bad directive or wrong number of arguments');
         // Several `save` lines add up (the first replaces the default), as in redis.conf.
@@ -367,7 +376,8 @@ export function parseServerArgs(argv: string[], config: Config, readFile: (path:
     const words: string[] = [];
     i++;
     while (i < argv.length && !argv[i].startsWith('--')) words.push(argv[i++]);
-    config.setFromText(name, words.join(' '), true);
+    if (name.toLowerCase() === 'user' && words.length >= 1) config.users.push({ line: 0, text: `user ${words.join(' ')}`, words });
+    else config.setFromText(name, words.join(' '), true);
   }
   return file;
 }

@@ -36,7 +36,7 @@ import { ARGS_REWRITE, BlockedCommand, BlockedKeys, BlockEnd, UNBLOCKED_ERROR, k
 import { RETRY_RESP_BIT } from '../shard/messages.js';
 import { clientInfoLine, clientInfoProviders, connectionHooks } from '../commands/connection.js';
 import { AclContext, AclResult, AclStore, deniedMessage, execDeniedMessage } from './acl.js';
-import { loadAclFile } from '../commands/acl.js';
+import { loadUsersAtStartup } from '../commands/acl.js';
 import { forgetSubscriber, subscribedModeError } from './pubsub.js';
 import { MonitorFeed, MonitorTiming, monitorTiming } from './monitor.js';
 import { publishKeyspaceEvents, SelfPushes } from './keyspace-notify.js';
@@ -216,10 +216,7 @@ export class Server implements ReplySink {
     this.impls = this.table.specs.map((s) => byName.get(s.name));
     this.acl = new AclStore(this.table, () => this.config.string('acl-pubsub-default') === 'allchannels');
     this.acl.setDefaultPassword(config.string('requirepass'));
-    if (config.string('aclfile') !== '') {
-      const errors = loadAclFile(this, config.string('aclfile'), null);
-      if (errors !== null) throw new Error(`Aborting Redis startup because of ACL errors: ${errors}`);
-    }
+    loadUsersAtStartup(this);
     this.isWrite = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('write') ? 1 : 0));
     this.isBlocking = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('blocking') ? 1 : 0));
     this.isReadonly = Uint8Array.from(this.table.specs, (s) => (s.flags.includes('readonly') ? 1 : 0));
