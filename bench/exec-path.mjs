@@ -7,7 +7,7 @@
  * change to the data path can move, free of the loopback TCP cost and of the machine's noise.
  *
  *   npx tsc -p tsconfig.json && node bench/exec-path.mjs [--tests set,get,...] [--pipeline 16]
- *        [--rounds 5] [--ms 300] [--keys 100000] [--config name=value,name=value]
+ *        [--rounds 5] [--ms 300] [--keys 100000] [--config name=value,name=value] [--acl-keys]
  *
  * Each test runs batches of `--pipeline` commands (one batch per simulated read) for `--ms` of CPU
  * time per round; the figure is CPU time per command (process.cpuUsage, user + system), best of
@@ -15,6 +15,9 @@
  * (`key:000000012345`, `element:000000012345`), lists/sets/zsets are refilled before the tests
  * that empty them. `--config` applies settings as CONFIG SET does (e.g. `maxmemory=1gb`, to measure
  * the eviction check).
+ *
+ * --acl-keys runs the commands as an ACL user whose keys are allowed by a pattern (`%RW~*`) rather
+ * than `allkeys`, so every keyed command takes the per-key permission check (src/server/acl.ts).
  */
 import { performance } from 'node:perf_hooks';
 import { Config } from '../dist/config/config.js';
@@ -74,6 +77,9 @@ const { server, socket, feed } = inProcessServer(Config, Server);
 for (const setting of option('--config', '').split(',').filter((s) => s !== '')) {
   const eq = setting.indexOf('=');
   server.config.setFromText(setting.slice(0, eq), setting.slice(eq + 1));
+}
+if (args.includes('--acl-keys')) {
+  feed(Buffer.from(resp('ACL', 'SETUSER', 'bench', 'on', 'nopass', '+@all', '&*', '%RW~*') + resp('AUTH', 'bench', 'x'), 'latin1'));
 }
 
 /** Batches prepared in advance so building them is not measured. */

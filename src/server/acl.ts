@@ -48,6 +48,16 @@ export const enum AclContext {
 const READ = 1;
 const WRITE = 2;
 const READ_WRITE = 3;
+/** A key spec with variable flags: the permission depends on the arguments (keyPerms). */
+const VARIABLE = 4;
+const EMPTY_PERMS = new Uint8Array(0);
+
+function permsOfFlags(f: readonly string[]): number {
+  let p = 0;
+  if (f.includes('access')) p |= READ;
+  if (f.includes('insert') || f.includes('delete') || f.includes('update')) p |= WRITE;
+  return p;
+}
 
 /** How a command names channels (ACLDoesCommandHaveChannels). */
 const enum ChannelArgs {
@@ -76,6 +86,8 @@ export class AclCommands {
   readonly channels: Uint8Array;
   /** Per spec id: 1 for no_auth commands (AUTH, HELLO): they need no command permission. */
   readonly noAuth: Uint8Array;
+  /** Per spec id, per key spec: the READ/WRITE permission its keys need, or VARIABLE (read from the arguments). */
+  readonly keySpecPerms: Uint8Array[];
 
   constructor(readonly table: CommandTable) {
     const specs = table.specs;
@@ -101,6 +113,7 @@ export class AclCommands {
       }
     });
     this.noAuth = Uint8Array.from(specs, (s) => (s.flags.includes('no_auth') ? 1 : 0));
+    this.keySpecPerms = specs.map((s) => (s.keySpecs === undefined ? EMPTY_PERMS : Uint8Array.from(s.keySpecs, (k) => (k.flags.includes('variable_flags') ? VARIABLE : permsOfFlags(k.flags)))));
   }
 
   categoryBit(name: string): number {
@@ -317,9 +330,12 @@ export class AclSelector {
   /** ACLSelectorCheckKey. */
   keyAllowed(buf: Uint8Array, off: number, len: number, perms: number): boolean {
     if (this.allKeys) return true;
-    for (const k of this.keys) {
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
       if ((k.flags & perms) !== perms) continue;
-      if (globMatch(k.pattern, 0, k.pattern.length, buf, off, off + len)) return true;
+      const p = k.pattern;
+      if ((p.length === 1 && p[0] === 42) || globMatch(p, 0, p.length, buf, off, off + len)) return true;
     }
     return false;
   }
@@ -433,6 +449,7 @@ function channelInList(list: readonly Buffer[], buf: Uint8Array, off: number, le
 
 /** Key positions of one call and the permission each needs, computed once for all selectors. */
 export class KeyCache {
+  constructor(private readonly cmds: AclCommands) {}
   positions = new Int32Array(16);
   perms = new Uint8Array(16);
   private specIndex = new Int32Array(16);
@@ -453,29 +470,26 @@ export class KeyCache {
     }
     const n = keyPositions(spec, args, this.positions, this.specIndex);
     this.count = Math.max(0, n);
-    for (let j = 0; j < this.count; j++) this.perms[j] = keyPerms(spec, args, this.specIndex[j]);
+    const table = this.cmds.keySpecPerms[spec.id];
+    for (let j = 0; j < this.count; j++) {
+      const s = this.specIndex[j];
+      const p = s < 0 ? WRITE : table[s]; // s < 0: SORT ... STORE (its getkeys procedure says OW, UPDATE)
+      this.perms[j] = p === VARIABLE ? variableKeyPerms(spec, args) : p;
+    }
   }
 }
 
-/** The permission a key of key spec `s` needs; key specs with variable flags read the arguments (setGetKeys, bitfieldGetKeys). */
-function keyPerms(spec: CommandSpec, args: Args, s: number): number {
-  if (s < 0) return WRITE; // SORT ... STORE (found by its getkeys procedure: OW, UPDATE)
-  const ks = spec.keySpecs![s];
-  if (ks.flags.includes('variable_flags')) {
-    if (spec.name === 'set') {
-      for (let i = 3; i < args.argc; i++) if (args.is(i, 'get')) return READ_WRITE;
-      return WRITE;
-    }
-    if (spec.name === 'bitfield') {
-      for (let i = 2; i < args.argc; i++) if (args.is(i, 'set') || args.is(i, 'incrby')) return READ_WRITE;
-      return READ;
-    }
+/** The permission of a key spec with variable flags, from the arguments (setGetKeys, bitfieldGetKeys). */
+function variableKeyPerms(spec: CommandSpec, args: Args): number {
+  if (spec.name === 'set') {
+    for (let i = 3; i < args.argc; i++) if (args.is(i, 'get')) return READ_WRITE;
+    return WRITE;
   }
-  let p = 0;
-  const f = ks.flags;
-  if (f.includes('access')) p |= READ;
-  if (f.includes('insert') || f.includes('delete') || f.includes('update')) p |= WRITE;
-  return p;
+  if (spec.name === 'bitfield') {
+    for (let i = 2; i < args.argc; i++) if (args.is(i, 'set') || args.is(i, 'incrby')) return READ_WRITE;
+    return READ;
+  }
+  return READ_WRITE;
 }
 
 // ---------------------------------------------------------------- users
@@ -705,7 +719,7 @@ export class AclStore {
   readonly log: AclLogEntry[] = [];
   /** The default user needs a password or is off: unauthenticated clients must AUTH (authRequired). */
   authRequired = false;
-  private readonly keyCache = new KeyCache();
+  private readonly keyCache: KeyCache;
   private readonly pos = { index: 0 };
   /** The argument position of the last denial (for the log and DRYRUN). */
   deniedAt = 0;
@@ -715,6 +729,7 @@ export class AclStore {
     private readonly pubsubDefaultAll: () => boolean,
   ) {
     this.cmds = new AclCommands(table);
+    this.keyCache = new KeyCache(this.cmds);
     this.defaultUser = this.createDefault();
     this.users.set('default', this.defaultUser);
     this.defaultChanged();
@@ -766,9 +781,10 @@ export class AclStore {
     const cache = this.keyCache;
     cache.reset();
     const pos = this.pos;
-    for (const s of user.selectors) {
+    const selectors = user.selectors;
+    for (let i = 0; i < selectors.length; i++) {
       pos.index = 0;
-      const r = s.check(spec, args, cache, pos);
+      const r = selectors[i].check(spec, args, cache, pos);
       if (r === AclResult.Ok) return AclResult.Ok;
       if (r > relevant || (r === relevant && pos.index > lastIdx)) {
         relevant = r;
