@@ -9,8 +9,9 @@
  * (hash-max-listpack-entries and friends) as Redis's loading converts them, and a corrupt payload
  * answers `ERR Bad data format` without changing anything.
  *
- * Streams are not serialized yet: DUMP of a stream key answers an error rather than a payload that
- * would not restore, and RESTORE of a stream payload answers `ERR Bad data format`.
+ * Streams restore entry by entry in id order, deleted entries included, so nodes split where the
+ * payload's (Redis's) did; then the ids and counters of the payload, the consumer groups, their
+ * consumers and PELs (delivery times and counts kept).
  */
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
@@ -24,7 +25,26 @@ import { integerArgExactOrReply, isCanonicalInt64 } from '../protocol/number-par
 import { RdbWriter } from '../persistence/rdb-string.js';
 import { finishDumpPayload, verifyDumpPayload } from '../persistence/dump-payload.js';
 import { writeRdbValue } from '../persistence/rdb-value-write.js';
-import { readRdbValue, type RdbValue } from '../persistence/rdb-value-read.js';
+import { readRdbValue, type RdbStream, type RdbValue } from '../persistence/rdb-value-read.js';
+import type { ShardArena } from '../storage/arena.js';
+import {
+  R_FIRST,
+  R_LAST,
+  R_MAXDEL,
+  StreamId,
+  consumerCreate,
+  consumerPel,
+  groupCreate,
+  groupPel,
+  idFromBig,
+  idMapInsert,
+  nackNew,
+  setEntriesAdded,
+  setStreamId,
+  streamAppend,
+  streamDeleteId,
+  streamNew,
+} from '../storage/stream-value.js';
 import { qlNew, qlPush } from '../storage/quicklist.js';
 import { setAdd, setEncodingOf, setNewFor } from '../storage/set-value.js';
 import { hashNew, hashSet } from '../storage/hash-value.js';
@@ -36,7 +56,7 @@ const BAD_DATA = 'ERR Bad data format';
 const BAD_TTL = 'ERR Invalid TTL value, must be >= 0';
 const BAD_IDLETIME = 'ERR Invalid IDLETIME value, must be >= 0';
 const BAD_FREQ = 'ERR Invalid FREQ value, must be >= 0 and <= 255';
-const STREAM_DUMP = 'ERR DUMP of stream keys is not supported by this server';
+const UNKNOWN_TYPE = 'ERR DUMP of this value type is not supported';
 
 const INT64_MAX = 9223372036854775807n;
 /** OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
@@ -54,7 +74,7 @@ function dump(ctx: ExecContext): void {
   }
   const out = new RdbWriter();
   if (!writeRdbValue(out, ks, e, ctx.settings.get(Setting.RdbCompression) !== 0)) {
-    ctx.reply.error(STREAM_DUMP);
+    ctx.reply.error(UNKNOWN_TYPE);
     return;
   }
   ctx.reply.bulk(finishDumpPayload(out));
@@ -215,10 +235,65 @@ function createKey(ctx: ExecContext, ks: ShardKeyspace, value: RdbValue): number
       }
       break;
     }
+    case ValueType.Stream: {
+      const s = streamNew(arena);
+      ks.setValueWord(e, s);
+      ks.setEncoding(e, Encoding.Stream);
+      buildStream(arena, s, value);
+      break;
+    }
   }
   ks.link(ctx.db, e);
   ctx.notifyNew(ks, e);
   return e;
+}
+
+/** Fills the empty stream `s` with a validated payload's entries, ids, counters and groups. */
+function buildStream(a: ShardArena, s: number, v: RdbStream): void {
+  const id = new StreamId();
+  let offsets: number[] = [];
+  let lengths: number[] = [];
+  for (const entry of v.entries) {
+    let total = 0;
+    for (const p of entry.pairs) total += p.length;
+    const buf = new Uint8Array(total);
+    offsets = [];
+    lengths = [];
+    let at = 0;
+    for (const p of entry.pairs) {
+      buf.set(p, at);
+      offsets.push(at);
+      lengths.push(p.length);
+      at += p.length;
+    }
+    idFromBig(id, entry.id.ms, entry.id.seq);
+    streamAppend(a, s, id, buf, (i) => offsets[i], (i) => lengths[i], 0, entry.pairs.length / 2);
+  }
+  // Deleted entries are marked only once all are in, so no node empties while the layout is built.
+  for (const entry of v.entries) {
+    if (!entry.deleted) continue;
+    idFromBig(id, entry.id.ms, entry.id.seq);
+    streamDeleteId(a, s, id);
+  }
+  idFromBig(id, v.lastId.ms, v.lastId.seq);
+  setStreamId(a, s, R_LAST, id);
+  idFromBig(id, v.firstId.ms, v.firstId.seq);
+  setStreamId(a, s, R_FIRST, id);
+  idFromBig(id, v.maxDeletedId.ms, v.maxDeletedId.seq);
+  setStreamId(a, s, R_MAXDEL, id);
+  setEntriesAdded(a, s, v.entriesAdded);
+  for (const group of v.groups) {
+    idFromBig(id, group.lastId.ms, group.lastId.seq);
+    const g = groupCreate(a, s, group.name, 0, group.name.length, id, group.entriesRead);
+    const consumers = group.consumers.map((c) => consumerCreate(a, g, c.name, 0, c.name.length, Number(c.seen)));
+    for (const pending of group.pel) {
+      const owner = consumers[pending.owner];
+      const nack = nackNew(a, owner, Number(pending.time), pending.count);
+      idFromBig(id, pending.id.ms, pending.id.seq);
+      idMapInsert(a, groupPel(a, g), id, nack);
+      idMapInsert(a, consumerPel(a, owner), id, nack);
+    }
+  }
 }
 
 export const dumpRestoreCommands: CommandFamily = {

@@ -59,6 +59,22 @@ export class RdbWriter {
     }
   }
 
+  /** rdbSaveLen of a 64-bit value (stream ids and counters), exact past 2^53. */
+  len64(n: bigint): void {
+    if (n <= 0xffffffffn) {
+      this.len(Number(n));
+      return;
+    }
+    this.byte(0x81);
+    for (let shift = 56n; shift >= 0n; shift -= 8n) this.byte(Number((n >> shift) & 0xffn));
+  }
+
+  /** rdbSaveMillisecondTime: an int64, little-endian. */
+  millis(ms: number): void {
+    const v = BigInt.asUintN(64, BigInt(Math.trunc(ms)));
+    for (let shift = 0n; shift < 64n; shift += 8n) this.byte(Number((v >> shift) & 0xffn));
+  }
+
   /** rdbSaveRawString: integer encoding, else LZF when `compress` and it pays, else verbatim. */
   string(s: Uint8Array, compress: boolean): void {
     if (s.length <= 11 && this.integer(s)) return;
@@ -140,6 +156,46 @@ export class RdbReader {
   len(): number | null {
     const n = this.lenOrEncoding();
     return n === null || typeof n === 'number' ? n : n.encoding & 0x3f;
+  }
+
+  /** rdbLoadLen of a 64-bit value, exact; null on an encoded-string byte or past the end. */
+  len64(): bigint | null {
+    const first = this.byte();
+    if (first === null) return null;
+    switch (first >> 6) {
+      case 0:
+        return BigInt(first & 0x3f);
+      case 1: {
+        const second = this.byte();
+        return second === null ? null : BigInt(((first & 0x3f) << 8) | second);
+      }
+      case 2: {
+        const width = first === 0x80 ? 4 : first === 0x81 ? 8 : 0;
+        if (width === 0 || this.pos + width > this.end) return null;
+        let n = 0n;
+        for (let k = 0; k < width; k++) n = (n << 8n) | BigInt(this.buf[this.pos++]);
+        return n;
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** rdbLoadMillisecondTime: an int64, little-endian. */
+  millis(): bigint | null {
+    if (this.pos + 8 > this.end) return null;
+    let v = 0n;
+    for (let k = 7; k >= 0; k--) v = (v << 8n) | BigInt(this.buf[this.pos + k]);
+    this.pos += 8;
+    return BigInt.asIntN(64, v);
+  }
+
+  /** `n` raw bytes (a copy), or null past the end. */
+  raw(n: number): Uint8Array | null {
+    if (this.pos + n > this.end) return null;
+    const out = this.buf.slice(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
   }
 
   /** rdbGenericLoadStringObject: a copy of the string's bytes. */

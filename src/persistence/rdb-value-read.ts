@@ -10,10 +10,10 @@
  * is `null`, which RESTORE answers with `ERR Bad data format`.
  *
  * Types read: every type Redis 7.0 writes (rdb-types.ts) and the older ones it still loads (list,
- * zset with text scores, zipmap and ziplist encodings, the ziplist quicklist). Not read: streams and
- * module values (null).
+ * zset with text scores, zipmap and ziplist encodings, the ziplist quicklist, the 6.x stream
+ * type without first/max-deleted ids). Not read: module values (null).
  */
-import { string2d } from '../protocol/number-parse.js';
+import { string2d, string2llExact } from '../protocol/number-parse.js';
 import { ValueType } from '../storage/keyspace.js';
 import { RdbReader } from './rdb-string.js';
 import { parseIntset, parseRedisListpack, parseZiplist, parseZipmap } from './rdb-blobs.js';
@@ -24,7 +24,43 @@ export type RdbValue =
   | { type: ValueType.List; items: Uint8Array[] }
   | { type: ValueType.Set; members: Uint8Array[] }
   | { type: ValueType.ZSet; members: Uint8Array[]; scores: number[] }
-  | { type: ValueType.Hash; fields: Uint8Array[]; values: Uint8Array[] };
+  | { type: ValueType.Hash; fields: Uint8Array[]; values: Uint8Array[] }
+  | RdbStream;
+
+/** A stream id as two unsigned 64-bit numbers. */
+export interface RdbStreamId {
+  ms: bigint;
+  seq: bigint;
+}
+
+export interface RdbStreamEntry {
+  id: RdbStreamId;
+  deleted: boolean;
+  /** Field, value, field, value... */
+  pairs: Uint8Array[];
+}
+
+export interface RdbStreamGroup {
+  name: Uint8Array;
+  lastId: RdbStreamId;
+  /** int64; -1 when unknown. */
+  entriesRead: bigint;
+  /** The group PEL in id order: delivery time (ms) and count; `owner` indexes `consumers`. */
+  pel: Array<{ id: RdbStreamId; time: bigint; count: number; owner: number }>;
+  consumers: Array<{ name: Uint8Array; seen: bigint }>;
+}
+
+export interface RdbStream {
+  type: ValueType.Stream;
+  /** Every entry of every node in id order, deleted ones included (they keep Redis's node layout). */
+  entries: RdbStreamEntry[];
+  length: number;
+  lastId: RdbStreamId;
+  firstId: RdbStreamId;
+  maxDeletedId: RdbStreamId;
+  entriesAdded: bigint;
+  groups: RdbStreamGroup[];
+}
 
 /**
  * The value serialized at the start of `payload` (a DUMP payload whose footer was verified), or null
@@ -121,6 +157,9 @@ export function readValueOfType(r: RdbReader, type: number): RdbValue | null {
       }
       return { type: ValueType.ZSet, members, scores };
     }
+    case RdbType.StreamListpacks:
+    case RdbType.StreamListpacks2:
+      return readStream(r, type === RdbType.StreamListpacks2);
     default:
       return null;
   }
@@ -215,4 +254,188 @@ function hasDuplicates(strings: Uint8Array[], stride: number): boolean {
     seen.add(key);
   }
   return false;
+}
+
+// ---------------------------------------------------------------- streams
+
+const STREAM_ITEM_DELETED = 1;
+const STREAM_ITEM_SAMEFIELDS = 2;
+const U64 = (1n << 64n) - 1n;
+
+function idCompare(a: RdbStreamId, b: RdbStreamId): number {
+  if (a.ms !== b.ms) return a.ms < b.ms ? -1 : 1;
+  return a.seq === b.seq ? 0 : a.seq < b.seq ? -1 : 1;
+}
+
+function readStreamId(r: RdbReader): RdbStreamId | null {
+  const ms = r.len64();
+  if (ms === null) return null;
+  const seq = r.len64();
+  return seq === null ? null : { ms, seq };
+}
+
+/** A 16-byte big-endian id (node keys and PEL entries). */
+function rawStreamId(bytes: Uint8Array): RdbStreamId {
+  let ms = 0n;
+  let seq = 0n;
+  for (let k = 0; k < 8; k++) ms = (ms << 8n) | BigInt(bytes[k]);
+  for (let k = 8; k < 16; k++) seq = (seq << 8n) | BigInt(bytes[k]);
+  return { ms, seq };
+}
+
+const idKey = (id: RdbStreamId) => `${id.ms}-${id.seq}`;
+
+/**
+ * One node listpack (streamValidateListpackIntegrity, deep): the master entry, then entries whose
+ * element counts agree, live and deleted counts that match the flags, at least one live entry.
+ * Appends the node's entries to `out`; null when malformed.
+ */
+function readStreamNode(master: RdbStreamId, elements: Uint8Array[], out: RdbStreamEntry[]): boolean {
+  let i = 0;
+  const int = (): bigint | null => (i < elements.length ? string2llExact(elements[i], 0, elements[i++].length) : null);
+  const live = int();
+  const deleted = int();
+  const nMaster = int();
+  if (live === null || deleted === null || nMaster === null || live < 1n || deleted < 0n || nMaster < 0n) return false;
+  if (BigInt(i) + nMaster + 1n > BigInt(elements.length)) return false;
+  const masterFields = elements.slice(i, i + Number(nMaster));
+  i += Number(nMaster);
+  if (int() !== 0n) return false;
+  let seenLive = 0n;
+  let seenDeleted = 0n;
+  while (i < elements.length) {
+    const start = i;
+    const flags = int();
+    const msDiff = int();
+    const seqDiff = int();
+    if (flags === null || msDiff === null || seqDiff === null || flags < 0n || flags > 3n) return false;
+    const same = (flags & BigInt(STREAM_ITEM_SAMEFIELDS)) !== 0n;
+    let n: number;
+    if (same) n = masterFields.length;
+    else {
+      const count = int();
+      if (count === null || count < 0n || count > BigInt(elements.length)) return false;
+      n = Number(count);
+    }
+    const pairs: Uint8Array[] = [];
+    for (let k = 0; k < n; k++) {
+      if (same) {
+        if (i >= elements.length) return false;
+        pairs.push(masterFields[k], elements[i++]);
+      } else {
+        if (i + 1 >= elements.length) return false;
+        pairs.push(elements[i], elements[i + 1]);
+        i += 2;
+      }
+    }
+    const lpCount = int();
+    if (lpCount === null || lpCount !== BigInt(i - 1 - start)) return false;
+    const isDeleted = (flags & BigInt(STREAM_ITEM_DELETED)) !== 0n;
+    if (isDeleted) seenDeleted++;
+    else seenLive++;
+    const id = { ms: (master.ms + msDiff) & U64, seq: (master.seq + seqDiff) & U64 };
+    out.push({ id, deleted: isDeleted, pairs });
+  }
+  return seenLive === live && seenDeleted === deleted;
+}
+
+/**
+ * RDB_TYPE_STREAM_LISTPACKS(_2). Beyond the nodes: ids strictly ascending through the whole stream
+ * and not past last-id, the length equal to the live entries, unique group and consumer names, and
+ * every group PEL entry owned by exactly one consumer (Redis's deep checks).
+ */
+function readStream(r: RdbReader, v2: boolean): RdbValue | null {
+  const nodes = r.len();
+  if (nodes === null || nodes > r.end - r.pos) return null;
+  const entries: RdbStreamEntry[] = [];
+  for (let i = 0; i < nodes; i++) {
+    const key = r.string();
+    if (key === null || key.length !== 16) return null;
+    const blob = r.string();
+    if (blob === null) return null;
+    const elements = parseRedisListpack(blob);
+    if (elements === null) return null;
+    const before = entries.length;
+    if (!readStreamNode(rawStreamId(key), elements, entries)) return null;
+    if (idCompare(entries[before].id, rawStreamId(key)) < 0) return null;
+  }
+  for (let i = 1; i < entries.length; i++) if (idCompare(entries[i - 1].id, entries[i].id) >= 0) return null;
+  const length = r.len();
+  const lastId = readStreamId(r);
+  if (length === null || lastId === null) return null;
+  let firstId: RdbStreamId = { ms: 0n, seq: 0n };
+  let maxDeletedId: RdbStreamId = { ms: 0n, seq: 0n };
+  let entriesAdded = BigInt(length);
+  if (v2) {
+    const first = readStreamId(r);
+    const maxDel = readStreamId(r);
+    const added = r.len64();
+    if (first === null || maxDel === null || added === null) return null;
+    firstId = first;
+    maxDeletedId = maxDel;
+    entriesAdded = added;
+  } else {
+    const firstLive = entries.find((e) => !e.deleted);
+    if (firstLive) firstId = firstLive.id;
+  }
+  const live = entries.reduce((n, e) => n + (e.deleted ? 0 : 1), 0);
+  if (live !== length) return null;
+  if (entries.length > 0 && idCompare(entries[entries.length - 1].id, lastId) > 0) return null;
+  const groupCount = r.len();
+  if (groupCount === null || groupCount > r.end - r.pos) return null;
+  const groups: RdbStreamGroup[] = [];
+  const groupNames = new Set<string>();
+  for (let g = 0; g < groupCount; g++) {
+    const name = r.string();
+    const groupLast = name === null ? null : readStreamId(r);
+    if (name === null || groupLast === null) return null;
+    const nameKey = Buffer.from(name).toString('latin1');
+    if (groupNames.has(nameKey)) return null;
+    groupNames.add(nameKey);
+    let entriesRead = -1n;
+    if (v2) {
+      const read = r.len64();
+      if (read === null) return null;
+      entriesRead = BigInt.asIntN(64, read);
+    }
+    const pelSize = r.len();
+    if (pelSize === null || pelSize * 17 > r.end - r.pos) return null;
+    const pel: RdbStreamGroup['pel'] = [];
+    const pelIndex = new Map<string, number>();
+    for (let k = 0; k < pelSize; k++) {
+      const raw = r.raw(16);
+      const time = raw === null ? null : r.millis();
+      const count = time === null ? null : r.len();
+      if (raw === null || time === null || count === null) return null;
+      const id = rawStreamId(raw);
+      const key = idKey(id);
+      if (pelIndex.has(key)) return null;
+      pelIndex.set(key, pel.length);
+      pel.push({ id, time, count, owner: -1 });
+    }
+    const consumerCount = r.len();
+    if (consumerCount === null || consumerCount > r.end - r.pos) return null;
+    const consumers: RdbStreamGroup['consumers'] = [];
+    const consumerNames = new Set<string>();
+    for (let c = 0; c < consumerCount; c++) {
+      const cname = r.string();
+      const seen = cname === null ? null : r.millis();
+      const owned = seen === null ? null : r.len();
+      if (cname === null || seen === null || owned === null || owned * 16 > r.end - r.pos) return null;
+      const ckey = Buffer.from(cname).toString('latin1');
+      if (consumerNames.has(ckey)) return null;
+      consumerNames.add(ckey);
+      for (let k = 0; k < owned; k++) {
+        const raw = r.raw(16);
+        if (raw === null) return null;
+        const at = pelIndex.get(idKey(rawStreamId(raw)));
+        if (at === undefined || pel[at].owner !== -1) return null;
+        pel[at].owner = consumers.length;
+      }
+      consumers.push({ name: cname, seen });
+    }
+    if (pel.some((p) => p.owner === -1)) return null;
+    groups.push({ name, lastId: groupLast, entriesRead, pel, consumers });
+  }
+  return { type: ValueType.Stream, entries, length, lastId, firstId, maxDeletedId, entriesAdded, groups };
 }

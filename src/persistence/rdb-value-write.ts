@@ -12,12 +12,13 @@
  *                   skiplist from its tail so loading inserts at the head): member, f64 score (LE)
  *   hash, listpack  RdbType.HashListpack: a Redis listpack of field, value pairs in insertion order
  *   hash, table     RdbType.Hash: count, field, value...
+ *   stream          RdbType.StreamListpacks2: the entry nodes (master id, Redis stream listpack),
+ *                   length, last/first/max-deleted ids, entries added, then the consumer groups in
+ *                   name order with their PELs and consumers (writeStream below)
  *
  * Listpacks are re-encoded (rdb-blobs.ts explains why), with lpAppend's exact encoding choices, so
  * for the same entries and order the bytes are Redis's. Orders that come from a hash table (table
  * hashes and sets) are Tessera's own, as Redis's are its dict's.
- *
- * Streams are not written yet: `writeRdbValue` returns false for them.
  */
 import type { ShardArena } from '../storage/arena.js';
 import { Encoding, ShardKeyspace, ValueType } from '../storage/keyspace.js';
@@ -31,6 +32,33 @@ import { formatG17 } from '../protocol/reply.js';
 import { RdbWriter } from './rdb-string.js';
 import { RedisListpackBuilder } from './rdb-blobs.js';
 import { QUICKLIST_NODE_PACKED, RdbType } from './rdb-types.js';
+import {
+  R_FIRST,
+  R_LAST,
+  R_MAXDEL,
+  StreamId,
+  consumerName,
+  consumerPel,
+  consumerSeen,
+  consumersSorted,
+  entriesAdded,
+  groupEntriesRead,
+  groupLastId,
+  groupPel,
+  groupsSorted,
+  idDecode,
+  idEncode,
+  idMapFirst,
+  idMapId,
+  idMapLength,
+  idMapNext,
+  idMapValue,
+  nackCount,
+  nackTime,
+  streamId,
+  streamLength,
+  streamNodes,
+} from '../storage/stream-value.js';
 
 const builder = new RedisListpackBuilder();
 const entry = new ListpackEntry();
@@ -62,6 +90,9 @@ export function writeRdbValue(out: RdbWriter, ks: ShardKeyspace, e: number, comp
       return true;
     case ValueType.Hash:
       writeHash(out, ks, e, compress);
+      return true;
+    case ValueType.Stream:
+      writeStream(out, a, ks.valueWord(e), compress);
       return true;
     default:
       return false;
@@ -155,4 +186,147 @@ function writeHash(out: RdbWriter, ks: ShardKeyspace, e: number, compress: boole
     out.string(a.u8.subarray(hashField.start, hashField.start + hashField.length), compress);
     out.string(a.u8.subarray(hashValue.start, hashValue.start + hashValue.length), compress);
   });
+}
+
+// ---------------------------------------------------------------- streams
+
+/** Stream entry flags in Redis's node listpacks (t_stream.c STREAM_ITEM_FLAG_*). */
+const STREAM_ITEM_DELETED = 1;
+const STREAM_ITEM_SAMEFIELDS = 2;
+
+const idBytes = new Uint8Array(16);
+const streamIdScratch = new StreamId();
+
+function u64(id: StreamId, ms: boolean): bigint {
+  return ms ? (BigInt(id.msHi) << 32n) | BigInt(id.msLo) : (BigInt(id.seqHi) << 32n) | BigInt(id.seqLo);
+}
+
+function writeStreamId(out: RdbWriter, id: StreamId): void {
+  out.len64(u64(id, true));
+  out.len64(u64(id, false));
+}
+
+/**
+ * rdbSaveObject for streams (RDB_TYPE_STREAM_LISTPACKS_2). Each arena node becomes Redis's node
+ * listpack: the master entry [count, deleted, master field count, fields..., 0] with the fields of
+ * the node's first entry, then per entry [flags, ms-diff, seq-diff, (field count, fields and
+ * values | values when SAMEFIELDS), lp-count]. Nodes split where Redis's do (stream-value.ts), so
+ * the bytes are Redis's.
+ */
+function writeStream(out: RdbWriter, a: ShardArena, s: number, compress: boolean): void {
+  out.byte(RdbType.StreamListpacks2);
+  const nodes = streamNodes(a, s);
+  out.len(idMapLength(a, nodes));
+  const master = new StreamId();
+  const id = new StreamId();
+  const fields: Uint8Array[] = [];
+  const fieldEntry = new ListpackEntry();
+  for (let node = idMapFirst(a, nodes); node !== 0; node = idMapNext(a, node)) {
+    idMapId(a, node, master);
+    idEncode(idBytes, 0, master);
+    out.string(idBytes, false);
+    const lp = idMapValue(a, node);
+    let p = lpFirst(a, lp);
+    const live = lpRead(a, lp, p, entry).value;
+    p = lpNext(a, lp, p);
+    const deleted = lpRead(a, lp, p, entry).value;
+    p = lpNext(a, lp, p);
+    // Master fields: the first entry's fields (bytes copied: the listpack builder is reused below).
+    fields.length = 0;
+    {
+      const nPos = lpNext(a, lp, lpNext(a, lp, p));
+      const n = lpRead(a, lp, nPos, entry).value;
+      let f = lpNext(a, lp, nPos);
+      for (let i = 0; i < n; i++) {
+        lpRead(a, lp, f, fieldEntry);
+        fields.push(fieldEntry.isInt ? Buffer.from(String(fieldEntry.value), 'latin1') : a.u8.slice(fieldEntry.start, fieldEntry.start + fieldEntry.length));
+        f = lpNext(a, lp, lpNext(a, lp, f));
+      }
+    }
+    builder.reset();
+    builder.appendInteger(live);
+    builder.appendInteger(deleted);
+    builder.appendInteger(fields.length);
+    for (const f of fields) builder.appendString(f, 0, f.length);
+    builder.appendInteger(0);
+    while (p !== 0) {
+      const flags = lpRead(a, lp, p, entry).value;
+      const idPos = lpNext(a, lp, p);
+      const idStart = lpRead(a, lp, idPos, entry).start;
+      idDecode(a.u8, idStart, id);
+      const nPos = lpNext(a, lp, idPos);
+      const n = lpRead(a, lp, nPos, entry).value;
+      let same = n === fields.length;
+      let f = lpNext(a, lp, nPos);
+      for (let i = 0; i < n && same; i++) {
+        lpRead(a, lp, f, fieldEntry);
+        same = entryEquals(a, fieldEntry, fields[i]);
+        f = lpNext(a, lp, lpNext(a, lp, f));
+      }
+      builder.appendInteger(((flags & STREAM_ITEM_DELETED) !== 0 ? STREAM_ITEM_DELETED : 0) | (same ? STREAM_ITEM_SAMEFIELDS : 0));
+      builder.appendInteger(BigInt.asIntN(64, u64(id, true) - u64(master, true)));
+      builder.appendInteger(BigInt.asIntN(64, u64(id, false) - u64(master, false)));
+      if (!same) builder.appendInteger(n);
+      f = lpNext(a, lp, nPos);
+      for (let i = 0; i < n; i++) {
+        const v = lpNext(a, lp, f);
+        if (!same) appendEntry(a, lpRead(a, lp, f, fieldEntry));
+        appendEntry(a, lpRead(a, lp, v, fieldEntry));
+        f = lpNext(a, lp, v);
+      }
+      builder.appendInteger(n + 3 + (same ? 0 : n + 1));
+      // f is now the entry's own element count: the next entry follows it.
+      p = lpNext(a, lp, f);
+    }
+    out.string(builder.finish(), compress);
+  }
+  out.len(streamLength(a, s));
+  streamId(a, s, R_LAST, streamIdScratch);
+  writeStreamId(out, streamIdScratch);
+  streamId(a, s, R_FIRST, streamIdScratch);
+  writeStreamId(out, streamIdScratch);
+  streamId(a, s, R_MAXDEL, streamIdScratch);
+  writeStreamId(out, streamIdScratch);
+  out.len64(entriesAdded(a, s));
+  const groups = groupsSorted(a, s);
+  out.len(groups.length);
+  for (const group of groups) {
+    const g = group.addr;
+    out.string(group.name, compress);
+    groupLastId(a, g, streamIdScratch);
+    writeStreamId(out, streamIdScratch);
+    out.len64(BigInt.asUintN(64, groupEntriesRead(a, g)));
+    const pel = groupPel(a, g);
+    out.len(idMapLength(a, pel));
+    for (let n = idMapFirst(a, pel); n !== 0; n = idMapNext(a, n)) {
+      idMapId(a, n, streamIdScratch);
+      idEncode(idBytes, 0, streamIdScratch);
+      out.bytes(idBytes);
+      const nack = idMapValue(a, n);
+      out.millis(nackTime(a, nack));
+      out.len(nackCount(a, nack));
+    }
+    const consumers = consumersSorted(a, g);
+    out.len(consumers.length);
+    for (const consumer of consumers) {
+      const c = consumer.addr;
+      out.string(consumerName(a, c), compress);
+      out.millis(consumerSeen(a, c));
+      const cpel = consumerPel(a, c);
+      out.len(idMapLength(a, cpel));
+      for (let n = idMapFirst(a, cpel); n !== 0; n = idMapNext(a, n)) {
+        idMapId(a, n, streamIdScratch);
+        idEncode(idBytes, 0, streamIdScratch);
+        out.bytes(idBytes);
+      }
+    }
+  }
+}
+
+/** Whether a Tessera listpack entry holds exactly these bytes (integers compare as their text). */
+function entryEquals(a: ShardArena, rec: ListpackEntry, bytes: Uint8Array): boolean {
+  if (rec.isInt) return Buffer.from(String(rec.value), 'latin1').equals(bytes);
+  if (rec.length !== bytes.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (a.u8[rec.start + i] !== bytes[i]) return false;
+  return true;
 }

@@ -392,6 +392,14 @@ function incrEntriesAdded(a: ShardArena, s: number): void {
   } else u32[w + R_ADDED_LO]++;
 }
 
+/**
+ * The ordered index of entry nodes (RDB serialization walks it): idMapFirst/idMapNext step through
+ * it, idMapId is a node's master id and idMapValue its listpack.
+ */
+export function streamNodes(a: ShardArena, s: number): number {
+  return a.u32[(s >>> 2) + R_NODES];
+}
+
 export function streamNodeCount(a: ShardArena, s: number): number {
   return skiplistLength(a, a.u32[(s >>> 2) + R_NODES]);
 }

@@ -11,7 +11,7 @@ import { RawClient, elements } from '../oracle/resp-client.js';
 import { MODES, startTessera } from '../integration/modes.js';
 import { crc64 } from '../../src/persistence/crc64.js';
 
-const STEPS = 1500;
+const STEPS = 2000;
 
 const b = (s: string | Buffer) => (typeof s === 'string' ? Buffer.from(s, 'latin1') : s);
 const cmd = (c: RawClient, ...args: Array<string | Buffer>) => c.call(args.map(b));
@@ -69,6 +69,7 @@ const READERS: Record<string, { len: string[]; all: string[]; perElement: number
   set: { len: ['SCARD'], all: ['SMEMBERS'], perElement: 1 },
   zset: { len: ['ZCARD'], all: ['ZRANGE', '0', '-1', 'WITHSCORES'], perElement: 2 },
   hash: { len: ['HLEN'], all: ['HGETALL'], perElement: 2 },
+  stream: { len: ['XLEN'], all: ['XRANGE', '-', '+'], perElement: 1 },
 };
 
 const SEEDS: Array<Array<string | Buffer>> = [
@@ -110,6 +111,18 @@ for (const mode of MODES.slice(0, 2)) {
       await cmd(c, 'DEL', 'v');
       await cmd(c, 'HSET', 'v', 'a', '1', 'b', '2', 'c', '3');
       payloads.push(Buffer.from(bulk(await cmd(c, 'DUMP', 'v'))));
+      // A stream with a deleted entry, two groups, pending entries and consumers.
+      await cmd(c, 'DEL', 'v');
+      await cmd(c, 'XADD', 'v', '1-1', 'a', '1', 'b', '2');
+      await cmd(c, 'XADD', 'v', '1-2', 'a', '3', 'b', '4');
+      await cmd(c, 'XADD', 'v', '2-0', 'c', 'hello');
+      await cmd(c, 'XADD', 'v', '3-0', 'a', '5', 'b', '6');
+      await cmd(c, 'XDEL', 'v', '1-2');
+      await cmd(c, 'XGROUP', 'CREATE', 'v', 'g', '0');
+      await cmd(c, 'XGROUP', 'CREATE', 'v', 'h', '2-0');
+      await cmd(c, 'XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '2', 'STREAMS', 'v', '>');
+      await cmd(c, 'XREADGROUP', 'GROUP', 'g', 'bob', 'COUNT', '1', 'STREAMS', 'v', '>');
+      payloads.push(Buffer.from(bulk(await cmd(c, 'DUMP', 'v'))));
       await cmd(c, 'CONFIG', 'SET', 'zset-max-listpack-entries', '128');
       await cmd(c, 'CONFIG', 'SET', 'hash-max-listpack-entries', '128');
       await cmd(c, 'FLUSHALL');
@@ -134,7 +147,11 @@ for (const mode of MODES.slice(0, 2)) {
         const all = await cmd(c, reader.all[0], 'fuzz', ...reader.all.slice(1));
         if (reader.perElement === 0) expect(bulk(all).length, where).toBe(len);
         else expect(elements(all)!.length, where).toBe(len * reader.perElement);
-        expect(len, where).toBeGreaterThanOrEqual(type === 'string' ? 0 : 1);
+        expect(len, where).toBeGreaterThanOrEqual(type === 'string' || type === 'stream' ? 0 : 1);
+        if (type === 'stream') {
+          expect((await cmd(c, 'XINFO', 'STREAM', 'fuzz', 'FULL')).toString()[0], where).toBe('*');
+          expect((await cmd(c, 'XREVRANGE', 'fuzz', '+', '-')).toString()[0], where).toBe('*');
+        }
         const again = bulk(await cmd(c, 'DUMP', 'fuzz'));
         expect((await cmd(c, 'RESTORE', 'fuzz2', '0', again)).toString(), where).toBe('+OK\r\n');
         const digest = (await cmd(c, 'DEBUG', 'DIGEST-VALUE', 'fuzz')).toString();

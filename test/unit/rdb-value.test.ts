@@ -144,10 +144,68 @@ describe('readRdbValue', () => {
       payloadOf((w) => (w.byte(RdbType.ListQuicklist2), w.len(1), w.len(3), w.string(listpackOf(['a']), false))),
       payloadOf((w) => (w.byte(RdbType.ListQuicklist2), w.len(1), w.len(2), w.string(listpackOf([]), false))),
       payloadOf((w) => (w.byte(RdbType.Set), w.len(1000000))),
-      payloadOf((w) => (w.byte(RdbType.StreamListpacks), w.len(0))),
+      payloadOf((w) => (w.byte(RdbType.StreamListpacks2), w.len(1), w.string(new Uint8Array(15), false))),
       payloadOf((w) => w.byte(42)),
     ];
     for (const p of refused) expect(readRdbValue(p)).toBeNull();
+  });
+
+  /** A one-entry stream (1-1 a 1 b 2) with group g whose consumer c has 1-1 pending; `edit` alters pieces. */
+  function streamPayload(edit: { lpCount?: number; length?: number; consumerOwns?: number[]; consumers?: number } = {}): Uint8Array {
+    const id = (ms: number, seq: number) => {
+      const b = Buffer.alloc(16);
+      b.writeBigUInt64BE(BigInt(ms), 0);
+      b.writeBigUInt64BE(BigInt(seq), 8);
+      return b;
+    };
+    const lp = new RedisListpackBuilder();
+    for (const v of [1, 0, 2]) lp.appendInteger(v);
+    for (const f of ['a', 'b']) lp.appendString(Buffer.from(f), 0, 1);
+    lp.appendInteger(0);
+    for (const v of [2, 0, 0]) lp.appendInteger(v);
+    for (const f of ['1', '2']) lp.appendString(Buffer.from(f), 0, 1);
+    lp.appendInteger(edit.lpCount ?? 5);
+    return payloadOf((w) => {
+      w.byte(RdbType.StreamListpacks2);
+      w.len(1);
+      w.string(id(1, 1), false);
+      w.string(lp.finish(), false);
+      w.len(edit.length ?? 1);
+      for (const v of [1, 1, 1, 1, 0, 0, 1]) w.len(v); // last, first, max deleted, entries added
+      w.len(1);
+      w.string(Buffer.from('g'), false);
+      for (const v of [1, 1, 1]) w.len(v); // last id, entries read
+      w.len(1);
+      w.bytes(id(1, 1));
+      w.millis(1000);
+      w.len(1);
+      const consumers = edit.consumers ?? 1;
+      w.len(consumers);
+      for (let c = 0; c < consumers; c++) {
+        w.string(Buffer.from('c'), false);
+        w.millis(2000);
+        const owns = edit.consumerOwns ?? [1];
+        w.len(owns.length);
+        for (const seq of owns) w.bytes(id(1, seq));
+      }
+    });
+  }
+
+  it('reads a stream with its groups, consumers and pending entries', () => {
+    const v = readRdbValue(streamPayload());
+    expect(v !== null && v.type === 6).toBe(true);
+    if (v === null || v.type !== 6) return;
+    expect(v.entries.map((e) => [e.id.ms, e.id.seq, e.pairs.map(text)])).toEqual([[1n, 1n, ['a', '1', 'b', '2']]]);
+    expect(v.groups[0].pel).toEqual([{ id: { ms: 1n, seq: 1n }, time: 1000n, count: 1, owner: 0 }]);
+    expect(v.groups[0].consumers.map((c) => [text(c.name), c.seen])).toEqual([['c', 2000n]]);
+  });
+
+  it('refuses streams whose entry counts, length or pending-entry owners disagree', () => {
+    expect(readRdbValue(streamPayload({ lpCount: 4 }))).toBeNull();
+    expect(readRdbValue(streamPayload({ length: 2 }))).toBeNull();
+    expect(readRdbValue(streamPayload({ consumerOwns: [2] }))).toBeNull(); // not in the group's PEL
+    expect(readRdbValue(streamPayload({ consumerOwns: [] }))).toBeNull(); // a pending entry with no owner
+    expect(readRdbValue(streamPayload({ consumers: 2 }))).toBeNull(); // duplicate consumer names
   });
 
   it('never throws on random bytes', () => {
