@@ -17,7 +17,6 @@ import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
 import { lfuInitial, lruClock, LRU_CLOCK_MAX } from './context.js';
 import { KeyEvent, NotifyClass } from './keyspace-events.js';
-import { storeString } from './string.js';
 import { Encoding, ShardKeyspace, ValueType } from '../storage/keyspace.js';
 import { Setting } from '../shard/shared-settings.js';
 import { SYNTAX } from '../protocol/errors.js';
@@ -154,7 +153,7 @@ function restore(ctx: ExecContext): void {
     ctx.reply.ok();
     return;
   }
-  const e = createKey(ctx, ks, value);
+  const e = createKey(ctx, ks, ctx.db, a.buf, a.offset(1), a.length(1), value);
   if (ttl !== 0n) ks.setExpire(ctx.db, e, Number(ttl));
   const access = accessWord(ctx, idle, freq);
   if (access !== -1) ks.setLru(e, access);
@@ -167,7 +166,7 @@ function restore(ctx: ExecContext): void {
  * objectSetLRUOrLFU: the access word IDLETIME or FREQ asks for under the current policy, or -1 to
  * keep a new key's own (FREQ under an LRU policy and IDLETIME under an LFU one are ignored).
  */
-function accessWord(ctx: ExecContext, idle: bigint, freq: bigint): number {
+export function accessWord(ctx: ExecContext, idle: bigint, freq: bigint): number {
   if (ctx.settings.lfu) return freq >= 0n ? (lfuInitial(ctx.now) & ~0xff) | Number(freq) : -1;
   if (idle < 0n) return -1;
   const clock = lruClock(ctx.now);
@@ -177,17 +176,26 @@ function accessWord(ctx: ExecContext, idle: bigint, freq: bigint): number {
   return abs;
 }
 
-/** Links a new key (argument 1) holding `value`, built in this server's encodings; returns its entry. */
-function createKey(ctx: ExecContext, ks: ShardKeyspace, value: RdbValue): number {
-  const a = ctx.args;
+/**
+ * Links a new key `key[keyOff, keyOff+keyLen)` in database `db` holding `value`, built in this
+ * server's encodings (RESTORE and RDB loading); returns its entry.
+ */
+export function createKey(ctx: ExecContext, ks: ShardKeyspace, db: number, key: Uint8Array, keyOff: number, keyLen: number, value: RdbValue): number {
   if (value.type === ValueType.String) {
     const v = value.value;
     // rdbLoadObject runs tryObjectEncoding on a loaded string.
     const enc = isCanonicalInt64(v, 0, v.length) ? Encoding.Int : v.length <= EMBSTR_LIMIT ? Encoding.Embstr : Encoding.Raw;
-    return storeString(ctx, ks, 0, 1, v, 0, v.length, enc, false);
+    const e = ks.newEntry(key, keyOff, keyLen, ValueType.String, v.length);
+    ks.arena.u8.set(v, ks.valueStart(e));
+    ks.setValueWord(e, v.length);
+    ks.setEncoding(e, enc);
+    ks.setLru(e, ctx.newAccessWord());
+    ks.link(db, e);
+    ctx.notifyNew(ks, e, db);
+    return e;
   }
   const arena = ks.arena;
-  const e = ks.newEntry(a.buf, a.offset(1), a.length(1), value.type, 0);
+  const e = ks.newEntry(key, keyOff, keyLen, value.type, 0);
   ks.setLru(e, ctx.newAccessWord());
   const settings = ctx.settings;
   switch (value.type) {
@@ -243,8 +251,8 @@ function createKey(ctx: ExecContext, ks: ShardKeyspace, value: RdbValue): number
       break;
     }
   }
-  ks.link(ctx.db, e);
-  ctx.notifyNew(ks, e);
+  ks.link(db, e);
+  ctx.notifyNew(ks, e, db);
   return e;
 }
 

@@ -28,10 +28,11 @@ import { scriptingCommands } from './scripting.js';
 import { functionCommands } from './functions.js';
 import { monitorCommands } from './monitor.js';
 import { dumpRestoreCommands } from './dump-restore.js';
+import { saveCommands } from './save.js';
 import { replicationCommands } from './replication.js';
 import { aclCommands } from './acl.js';
 
-const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, transactionCommands, pubsubCommands, serverCommands, listCommands, listBlockingCommands, hashCommands, setCommands, geoCommands, sortedSetCommands, zsetBlockingCommands, hyperloglogCommands, sortCommands, bitmapCommands, bitfieldCommands, streamCommands, scriptingCommands, functionCommands, monitorCommands, dumpRestoreCommands, replicationCommands, aclCommands];
+const FAMILIES: CommandFamily[] = [stringCommands, keyCommands, expireCommands, connectionCommands, transactionCommands, pubsubCommands, serverCommands, listCommands, listBlockingCommands, hashCommands, setCommands, geoCommands, sortedSetCommands, zsetBlockingCommands, hyperloglogCommands, sortCommands, bitmapCommands, bitfieldCommands, streamCommands, scriptingCommands, functionCommands, monitorCommands, dumpRestoreCommands, replicationCommands, aclCommands, saveCommands];
 
 export function commandImplsByName(): Map<string, CommandImpl> {
   const map = new Map<string, CommandImpl>();

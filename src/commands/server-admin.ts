@@ -412,10 +412,15 @@ function shutdown(ctx: ExecContext, client: Client, server: Server): void {
   let save = false;
   let flags = 0;
   let abort = false;
+  let force = false;
   for (let i = 1; i < args.argc; i++) {
     if (args.is(i, 'nosave')) nosave = true;
     else if (args.is(i, 'save')) save = true;
-    else if (args.is(i, 'now') || args.is(i, 'force')) flags++;
+    else if (args.is(i, 'now')) flags++;
+    else if (args.is(i, 'force')) {
+      flags++;
+      force = true;
+    }
     else if (args.is(i, 'abort')) abort = true;
     else {
       reply.error(SYNTAX);
@@ -436,6 +441,15 @@ function shutdown(ctx: ExecContext, client: Client, server: Server): void {
     // Redis's shutdownCommand: with a script busy only SHUTDOWN NOSAVE is allowed.
     reply.error(busy);
     return;
+  }
+  // Only an explicit SAVE writes the RDB file: `save` points are not served (commands/save.ts).
+  if (save && !server.saveRdbFile()) {
+    if (!force) {
+      server.log.warning("Error trying to save the DB, can't exit.");
+      reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
+      return;
+    }
+    server.log.warning('Error trying to save the DB. Exit anyway.');
   }
   // No reply: the connection closes with the server, as in Redis.
   server.closeAfterReply(client);

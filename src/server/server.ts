@@ -51,6 +51,7 @@ import { loadNative } from '../native/loader.js';
 import { TouchedClients } from './touched-clients.js';
 import { EvictResult, Evictor } from './eviction.js';
 import { directIo } from './socket-io.js';
+import { loadRdbFile, rdbPath, saveToDisk } from '../commands/save.js';
 import { NativeIo, NATIVE_READ_CHUNK, type AcceptedHandle } from './native-io.js';
 import { beginBatch, endBatch as endClockBatch, endCommand, nowMs, resumeChain, startCommand, suspendChain, wallMs } from '../shard/clock.js';
 
@@ -128,6 +129,10 @@ export class Server implements ReplySink {
    */
   exitNow: (() => void) | null = null;
   lastSave = Math.floor(Date.now() / 1000);
+  /** INFO persistence: SAVEs attempted, and what the last RDB load loaded and skipped as expired. */
+  rdbSaves = 0;
+  rdbLastLoadKeysLoaded = 0;
+  rdbLastLoadKeysExpired = 0;
   /** CLIENT PAUSE: until (ms) and whether only writes are paused. */
   pausedUntil = 0;
   pauseWritesOnly = false;
@@ -241,6 +246,8 @@ export class Server implements ReplySink {
     this.txCtx.denyBlocking = true;
     this.mainCtx.server = this;
     this.txCtx.server = this;
+    // Before any worker runs: the shards are this thread's alone.
+    this.loadDataAtStartup();
     let threads = config.int('threads');
     if (threads < 0) threads = defaultThreads();
     this.threads = threads;
@@ -275,6 +282,42 @@ export class Server implements ReplySink {
   }
 
   // ---------------------------------------------------------------- lifecycle
+
+  /**
+   * Runs `fn` with every shard to this thread (every worker held, as a whole-keyspace command is):
+   * for main-thread commands that need the data (SHUTDOWN SAVE). `fn` gets the main context.
+   */
+  holdAllShards<T>(fn: (ctx: ExecContext) => T): T {
+    const pool = this.workers;
+    const hold = pool === null ? -1 : pool.hold(pool.links.map((_, w) => w));
+    try {
+      for (const s of this.shards) s.arena.refresh();
+      return fn(this.mainCtx);
+    } finally {
+      if (pool !== null) pool.release(hold);
+    }
+  }
+
+  /** SAVE from a main-thread command (SHUTDOWN SAVE): every shard held while the file is written. */
+  saveRdbFile(): boolean {
+    return this.holdAllShards((ctx) => saveToDisk(ctx, this));
+  }
+
+  /** Loads `dir`/`dbfilename` when it exists (Redis's loadDataFromDisk); a file that fails to load stops the start. */
+  private loadDataAtStartup(): void {
+    const file = rdbPath(this);
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    const started = Date.now();
+    const error = loadRdbFile(this.mainCtx, this, bytes, false);
+    if (error !== null) throw new Error(`Error loading the RDB file ${file}: ${error}`);
+    this.log.notice(`DB loaded from disk: ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
+  }
 
   async listen(): Promise<void> {
     const port = this.config.int('port');

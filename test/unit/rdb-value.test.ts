@@ -5,6 +5,7 @@ import { readRdbValue } from '../../src/persistence/rdb-value-read.js';
 import { d2string } from '../../src/persistence/rdb-value-write.js';
 import { RdbWriter } from '../../src/persistence/rdb-string.js';
 import { finishDumpPayload, verifyDumpPayload } from '../../src/persistence/dump-payload.js';
+import { RdbFileWriter, RdbOpcode, readRdbFile } from '../../src/persistence/rdb-file.js';
 
 const text = (b: Uint8Array) => Buffer.from(b).toString('latin1');
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -250,5 +251,55 @@ describe('d2string and the payload footer', () => {
     const newer = p.slice();
     newer[p.length - 10] = 11;
     expect(verifyDumpPayload(newer)).toBe(false);
+  });
+});
+
+describe('RDB files', () => {
+  it('keep the opcodes Redis 7.0 gives them', () => {
+    expect([RdbOpcode.Function2, RdbOpcode.FunctionPreGa, RdbOpcode.ModuleAux, RdbOpcode.Idle, RdbOpcode.Freq]).toEqual([245, 246, 247, 248, 249]);
+    expect([RdbOpcode.Aux, RdbOpcode.ResizeDb, RdbOpcode.ExpireTimeMs, RdbOpcode.ExpireTime, RdbOpcode.SelectDb, RdbOpcode.Eof]).toEqual([250, 251, 252, 253, 254, 255]);
+  });
+
+  function sinkOf(keys: Array<[number, string, number, number, number]>) {
+    return {
+      aux() {},
+      functionLibrary: () => null,
+      key(db: number, key: Uint8Array, _value: unknown, expireMs: number, idle: number, freq: number) {
+        keys.push([db, text(key), expireMs, idle, freq]);
+        return null;
+      },
+    };
+  }
+
+  it('write and read back keys with their database, expiry, idle time and frequency', () => {
+    const file = new RdbFileWriter(true);
+    file.aux('redis-ver', '7.0.15');
+    file.aux('redis-bits', 64);
+    file.selectDb(3, 2, 1);
+    file.keyPrefix(1893456000000, 7, -1);
+    file.out.byte(RdbType.String);
+    file.out.string(Buffer.from('k1'), true);
+    file.out.string(Buffer.from('v1'), true);
+    file.keyPrefix(0, -1, 9);
+    file.out.byte(RdbType.String);
+    file.out.string(Buffer.from('k2'), true);
+    file.out.string(Buffer.from('12'), true);
+    const bytes = file.finish().slice();
+    expect(Buffer.from(bytes.subarray(0, 9)).toString()).toBe('REDIS0010');
+    const keys: Array<[number, string, number, number, number]> = [];
+    expect(readRdbFile(bytes, sinkOf(keys))).toBeNull();
+    expect(keys).toEqual([
+      [3, 'k1', 1893456000000, 7, -1],
+      [3, 'k2', 0, -1, 9],
+    ]);
+    const corrupt = bytes.slice();
+    corrupt[Buffer.from(corrupt).indexOf('v1') + 1] = 0x32; // the value reads 'v2': only the checksum can tell
+    expect(readRdbFile(corrupt, sinkOf([]))).toBe('Wrong RDB checksum');
+    const unchecked = bytes.slice();
+    unchecked.fill(0, unchecked.length - 8);
+    expect(readRdbFile(unchecked, sinkOf([]))).toBeNull();
+    expect(readRdbFile(Buffer.from('REDIS0011\xff'), sinkOf([]))).toBe("Can't handle RDB format version 0011");
+    expect(readRdbFile(Buffer.from('RUBIS0010\xff'), sinkOf([]))).toBe('Wrong signature trying to load DB from file');
+    expect(readRdbFile(bytes.subarray(0, bytes.length - 12), sinkOf([]))).not.toBeNull();
   });
 });

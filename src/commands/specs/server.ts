@@ -246,6 +246,16 @@ export const SERVER_COMMANDS: CommandDef[] = [
     tips: ['nondeterministic_output'],
   },
   {
+    name: 'save',
+    summary: 'Writes the dataset to the RDB file on disk, blocking until done',
+    group: 'server',
+    since: '1.0.0',
+    complexity: 'O(N) where N is the total number of keys in all databases',
+    arity: 1,
+    flags: ['no_async_loading', 'admin', 'noscript', 'no_multi'],
+    acl: [],
+  },
+  {
     name: 'monitor',
     summary: 'Streams a line for every command the server runs to this connection',
     group: 'server',
