@@ -20,7 +20,7 @@ import { accessWord, createKey } from './dump-restore.js';
 import type { Server } from '../server/server.js';
 import type { ShardKeyspace } from '../storage/keyspace.js';
 import { Setting } from '../shard/shared-settings.js';
-import { writeRdbValue } from '../persistence/rdb-value-write.js';
+import { rdbTypeOf, writeRdbObject } from '../persistence/rdb-value-write.js';
 import { RdbFileWriter, readRdbFile } from '../persistence/rdb-file.js';
 import { functionStoreOf } from '../scripting/function-store.js';
 import { luaEngine, luaUnavailable } from '../scripting/lua-engine.js';
@@ -70,16 +70,11 @@ function writeKey(file: RdbFileWriter, ks: ShardKeyspace, e: number, saveLru: bo
   const idle = saveLru ? Math.floor(lruIdleMs(ks.lru(e), now) / 1000) : -1;
   const freq = saveLfu ? lfuDecayedCounter(ks.lru(e), now, decay) : -1;
   file.keyPrefix(ks.expireOf(e), idle, freq);
-  // The type byte comes first, then the key, then the value: write the value to learn its type.
-  const start = file.out.length;
-  if (!writeRdbValue(file.out, ks, e, file.compress)) throw new Error(`SAVE: no RDB encoding for value type ${ks.type(e)}`);
-  const value = file.out.view().slice(start + 1);
-  const type = file.out.view()[start];
-  file.out.length = start;
+  const type = rdbTypeOf(ks, e);
+  if (type < 0) throw new Error(`SAVE: no RDB encoding for value type ${ks.type(e)}`);
   file.out.byte(type);
-  const keyStart = ks.keyStart(e);
-  file.out.string(ks.arena.u8.subarray(keyStart, keyStart + ks.keyLength(e)), file.compress);
-  file.out.bytes(value);
+  file.out.stringFrom(ks.arena.u8, ks.keyStart(e), ks.keyLength(e), file.compress);
+  writeRdbObject(file.out, ks, e, file.compress);
 }
 
 /** rdbSave: the file written to a temporary name and renamed over the old one; the caller holds every shard. */

@@ -15,6 +15,9 @@ export const RDB_ENC_INT16 = 0xc1;
 export const RDB_ENC_INT32 = 0xc2;
 export const RDB_ENC_LZF = 0xc3;
 
+/** LZF output scratch, reused by every RdbWriter (output is copied out at once). */
+let lzfScratch = new Uint8Array(256);
+
 /** An append-only byte builder for RDB output. */
 export class RdbWriter {
   private buf = new Uint8Array(256);
@@ -77,26 +80,40 @@ export class RdbWriter {
 
   /** rdbSaveRawString: integer encoding, else LZF when `compress` and it pays, else verbatim. */
   string(s: Uint8Array, compress: boolean): void {
-    if (s.length <= 11 && this.integer(s)) return;
-    if (compress && s.length > 20) {
-      const out = new Uint8Array(s.length - 4);
-      const n = lzfCompress(s, 0, s.length, out);
+    this.stringFrom(s, 0, s.length, compress);
+  }
+
+  /** `string` of buf[off, off+len), without a view of it. */
+  stringFrom(buf: Uint8Array, off: number, len: number, compress: boolean): void {
+    if (len <= 11 && this.integer(buf, off, len)) return;
+    if (compress && len > 20) {
+      if (lzfScratch.length < len) lzfScratch = new Uint8Array(Math.max(len, 2 * lzfScratch.length));
+      const n = lzfCompress(buf, off, off + len, lzfScratch.subarray(0, len - 4));
       if (n > 0) {
         this.byte(RDB_ENC_LZF);
         this.len(n);
-        this.len(s.length);
-        this.bytes(out.subarray(0, n));
+        this.len(len);
+        this.reserve(n);
+        this.buf.set(lzfScratch.subarray(0, n), this.length);
+        this.length += n;
         return;
       }
     }
-    this.len(s.length);
-    this.bytes(s);
+    this.len(len);
+    this.reserve(len);
+    if (len < 64) {
+      const b = this.buf;
+      let at = this.length;
+      for (let i = 0; i < len; i++) b[at++] = buf[off + i];
+    } else this.buf.set(buf.subarray(off, off + len), this.length);
+    this.length += len;
   }
 
   /** rdbTryIntegerEncoding: false when `s` is not a canonical integer in the int32 range. */
-  private integer(s: Uint8Array): boolean {
-    const value = string2ll(s, 0, s.length);
-    if (value === null || String(value) !== Buffer.from(s.buffer, s.byteOffset, s.length).toString('latin1')) return false;
+  private integer(buf: Uint8Array, off: number, len: number): boolean {
+    // string2ll accepts only canonical text, so the value prints back as the same bytes.
+    const value = string2ll(buf, off, len);
+    if (value === null) return false;
     const v = Number(value);
     if (v >= -128 && v <= 127) {
       this.byte(RDB_ENC_INT8);

@@ -66,36 +66,60 @@ const zset = new ZSetRef();
 const f64 = new Float64Array(1);
 const f64Bytes = new Uint8Array(f64.buffer);
 
+/** The RDB type a key's value is written as (rdbSaveObjectType); -1 for a type with no RDB encoding. */
+export function rdbTypeOf(ks: ShardKeyspace, e: number): number {
+  switch (ks.type(e)) {
+    case ValueType.String:
+      return RdbType.String;
+    case ValueType.List:
+      return RdbType.ListQuicklist2;
+    case ValueType.Set:
+      return isHashtable(ks.valueWord(e)) ? RdbType.Set : RdbType.SetIntset;
+    case ValueType.ZSet:
+      return ks.encoding(e) === Encoding.ListPack ? RdbType.ZSetListpack : RdbType.ZSet2;
+    case ValueType.Hash:
+      return ks.encoding(e) === Encoding.ListPack ? RdbType.HashListpack : RdbType.Hash;
+    case ValueType.Stream:
+      return RdbType.StreamListpacks2;
+    default:
+      return -1;
+  }
+}
+
 /**
  * Appends the RDB type byte and value of entry `e` of `ks` to `out`; `compress` is rdbcompression.
  * Returns false (and writes nothing) for a type it cannot write.
  */
 export function writeRdbValue(out: RdbWriter, ks: ShardKeyspace, e: number, compress: boolean): boolean {
+  const type = rdbTypeOf(ks, e);
+  if (type < 0) return false;
+  out.byte(type);
+  writeRdbObject(out, ks, e, compress);
+  return true;
+}
+
+/** rdbSaveObject: the value of entry `e` without its type byte (rdbTypeOf says which it is). */
+export function writeRdbObject(out: RdbWriter, ks: ShardKeyspace, e: number, compress: boolean): void {
   const a = ks.arena;
   switch (ks.type(e)) {
-    case ValueType.String: {
-      out.byte(RdbType.String);
-      const start = ks.valueStart(e);
-      out.string(a.u8.subarray(start, start + ks.valueWord(e)), compress);
-      return true;
-    }
+    case ValueType.String:
+      out.stringFrom(a.u8, ks.valueStart(e), ks.valueWord(e), compress);
+      return;
     case ValueType.List:
       writeList(out, a, ks.valueWord(e), compress);
-      return true;
+      return;
     case ValueType.Set:
       writeSet(out, a, ks.valueWord(e), compress);
-      return true;
+      return;
     case ValueType.ZSet:
       writeZSet(out, zsetOpen(zset, ks, e), compress);
-      return true;
+      return;
     case ValueType.Hash:
       writeHash(out, ks, e, compress);
-      return true;
+      return;
     case ValueType.Stream:
       writeStream(out, a, ks.valueWord(e), compress);
-      return true;
-    default:
-      return false;
+      return;
   }
 }
 
@@ -106,7 +130,6 @@ function appendEntry(a: ShardArena, rec: ListpackEntry): void {
 }
 
 function writeList(out: RdbWriter, a: ShardArena, ql: number, compress: boolean): void {
-  out.byte(RdbType.ListQuicklist2);
   let nodes = 0;
   for (let node = qlHead(a, ql); node !== 0; node = qlNodeNext(a, node)) nodes++;
   out.len(nodes);
@@ -121,15 +144,13 @@ function writeList(out: RdbWriter, a: ShardArena, ql: number, compress: boolean)
 
 function writeSet(out: RdbWriter, a: ShardArena, word: number, compress: boolean): void {
   if (!isHashtable(word)) {
-    out.byte(RdbType.SetIntset);
-    out.string(a.u8.subarray(word, word + intsetBlobBytes(a, word)), compress);
+    out.stringFrom(a.u8, word, intsetBlobBytes(a, word), compress);
     return;
   }
-  out.byte(RdbType.Set);
   let count = 0;
   setForEach(a, word, () => count++);
   out.len(count);
-  setForEach(a, word, (buf, off, len) => out.string(buf.subarray(off, off + len), compress));
+  setForEach(a, word, (buf, off, len) => out.stringFrom(buf, off, len, compress));
 }
 
 /** Redis's d2string: the text a listpack sorted set stores for a score. */
@@ -144,7 +165,6 @@ export function d2string(score: number): string {
 
 function writeZSet(out: RdbWriter, z: ZSetRef, compress: boolean): void {
   if (z.enc === Encoding.ListPack) {
-    out.byte(RdbType.ZSetListpack);
     builder.reset();
     for (let h = zsetFirst(z); h !== 0; h = zsetNext(z, h)) {
       const score = zsetHandleScore(z, h);
@@ -156,11 +176,10 @@ function writeZSet(out: RdbWriter, z: ZSetRef, compress: boolean): void {
     out.string(builder.finish(), compress);
     return;
   }
-  out.byte(RdbType.ZSet2);
   out.len(zsetLength(z));
   for (let h = zsetLast(z); h !== 0; h = zsetPrev(z, h)) {
     const m = zsetMember(z, h);
-    out.string(m.buf.subarray(m.start, m.start + m.len), compress);
+    out.stringFrom(m.buf, m.start, m.len, compress);
     f64[0] = zsetHandleScore(z, h);
     out.bytes(f64Bytes);
   }
@@ -169,7 +188,6 @@ function writeZSet(out: RdbWriter, z: ZSetRef, compress: boolean): void {
 function writeHash(out: RdbWriter, ks: ShardKeyspace, e: number, compress: boolean): void {
   const a = ks.arena;
   if (ks.encoding(e) === Encoding.ListPack) {
-    out.byte(RdbType.HashListpack);
     builder.reset();
     hashForEach(ks, e, () => {
       appendEntry(a, hashField);
@@ -178,13 +196,12 @@ function writeHash(out: RdbWriter, ks: ShardKeyspace, e: number, compress: boole
     out.string(builder.finish(), compress);
     return;
   }
-  out.byte(RdbType.Hash);
   let count = 0;
   hashForEach(ks, e, () => count++);
   out.len(count);
   hashForEach(ks, e, () => {
-    out.string(a.u8.subarray(hashField.start, hashField.start + hashField.length), compress);
-    out.string(a.u8.subarray(hashValue.start, hashValue.start + hashValue.length), compress);
+    out.stringFrom(a.u8, hashField.start, hashField.length, compress);
+    out.stringFrom(a.u8, hashValue.start, hashValue.length, compress);
   });
 }
 
@@ -214,7 +231,6 @@ function writeStreamId(out: RdbWriter, id: StreamId): void {
  * the bytes are Redis's.
  */
 function writeStream(out: RdbWriter, a: ShardArena, s: number, compress: boolean): void {
-  out.byte(RdbType.StreamListpacks2);
   const nodes = streamNodes(a, s);
   out.len(idMapLength(a, nodes));
   const master = new StreamId();
