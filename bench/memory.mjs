@@ -5,6 +5,7 @@
  * INFO used_memory are compared.
  *
  *   node bench/memory.mjs [--datasets strings,hashes,zsets,lists] [--scale 1] [--threads 0,2] [--rounds 1] [--settle 2000]
+ *        [--serve-requests 200000]
  *   npm run bench -- --memory [same options]
  *
  * Data sets (at --scale 1; --scale 0.01 makes a quick run):
@@ -17,8 +18,17 @@
  * After loading, each server idles --settle ms (2000) before it is measured (Tessera's V8 heap then holds
  * less of the loader's garbage; Redis's RSS does not move). RSS is reported before loading (an empty
  * server), after, and the difference; the ratios are Tessera/Redis.
+ *
+ * Then each server serves: `redis-benchmark -t set,get,zadd,lpush -P 16 -c 50 -r 100000`, a warm-up
+ * pass of half --serve-requests per test and right after it the measured pass, during which VmRSS is
+ * sampled every 100 ms; "RSS serving" is the median sample. An idle server can give memory back that a
+ * serving one takes again (Tessera releases node's file pages and trims glibc's heap after a busy
+ * period, src/native/process-memory.ts), so this column says what the server holds while it works.
+ * Both servers get the same traffic (it adds ~100,000 small keys and two large ones to the data set).
+ * --serve-requests 0 skips it.
  */
 import os from 'node:os';
+import { spawn } from 'node:child_process';
 import { requireBinaries, startServer, stopAll, parseThreadModes, rssBytes, info } from './lib/servers.mjs';
 import { encode, openPipe } from './lib/resp.mjs';
 import { median, spread, table, fmtInt, fmtMiB, fmtRatio, fmtPct, parseOptions } from './lib/report.mjs';
@@ -87,7 +97,31 @@ export async function load(port, ds, count) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function measureDataset(name, scale, modes, settleMs) {
+const SERVE_ARGS = ['-t', 'set,get,zadd,lpush', '-P', '16', '-c', '50', '-r', '100000', '-q'];
+
+function runBenchmark(port, requests) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('redis-benchmark', ['-p', String(port), '-n', String(requests), ...SERVE_ARGS], { stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`redis-benchmark exited with code ${code}`))));
+  });
+}
+
+/** The median VmRSS of the server while redis-benchmark runs against it, after a warm-up pass. */
+async function servingRss(server, requests) {
+  await runBenchmark(server.port, Math.max(1, Math.round(requests / 2)));
+  const samples = [];
+  const timer = setInterval(() => samples.push(rssBytes(server.pid)), 100);
+  try {
+    await runBenchmark(server.port, requests);
+  } finally {
+    clearInterval(timer);
+  }
+  if (samples.length === 0) samples.push(rssBytes(server.pid));
+  return median(samples);
+}
+
+async function measureDataset(name, scale, modes, settleMs, serveRequests) {
   const ds = DATASETS[name];
   const count = Math.max(1, Math.round(ds.keys * scale));
   const servers = [];
@@ -105,7 +139,8 @@ async function measureDataset(name, scale, modes, settleMs) {
       const keyspace = await info(s.port, 'keyspace');
       const keys = Number(/keys=(\d+)/.exec(keyspace.db0 ?? '')?.[1] ?? 0);
       if (keys !== count) throw new Error(`${s.name}: expected ${count} keys after loading ${name}, found ${keys}`);
-      out[s.name] = { before, after, delta: after - before, usedMemory: Number(mem.used_memory), loadMs: ms, keys };
+      const serving = serveRequests > 0 ? await servingRss(s, serveRequests) : NaN;
+      out[s.name] = { before, after, delta: after - before, usedMemory: Number(mem.used_memory), serving, loadMs: ms, keys };
     }
     return { count, out };
   } finally {
@@ -120,17 +155,19 @@ export async function memoryRun(argv) {
   const modes = parseThreadModes(opts.get('--threads', '0,2'));
   const rounds = Number(opts.get('--rounds', '1'));
   const settleMs = Number(opts.get('--settle', '2000'));
+  const serveRequests = Number(opts.get('--serve-requests', '200000'));
   for (const n of names) if (!DATASETS[n]) throw new Error(`unknown data set ${n}; known: ${Object.keys(DATASETS).join(', ')}`);
-  requireBinaries('redis-server');
+  requireBinaries(...(serveRequests > 0 ? ['redis-server', 'redis-benchmark'] : ['redis-server']));
   console.log(`# Memory: the same data in redis-server and Tessera (fresh servers per data set), scale ${scale}, ${rounds} round(s), ${os.availableParallelism()} cores`);
-  console.log(`RSS = VmRSS of the server process after loading and ${settleMs} ms idle; delta = RSS after - RSS of the empty server; ratio = Tessera/Redis (median over rounds)\n`);
+  console.log(`RSS = VmRSS of the server process after loading and ${settleMs} ms idle; delta = RSS after - RSS of the empty server; ratio = Tessera/Redis (median over rounds)${serveRequests > 0 ? '; RSS serving = median VmRSS during redis-benchmark -t set,get,zadd,lpush -P 16 after a warm-up pass' : ''}\n`);
   const header = ['data set', 'server', 'RSS empty', 'RSS loaded', 'delta RSS', 'delta/key (B)', 'used_memory', 'RSS ratio', 'delta ratio', 'used_memory ratio'];
+  if (serveRequests > 0) header.push('RSS serving', 'serving ratio');
   const rows = [];
   const summary = [];
   for (const name of names) {
     const byRound = [];
     for (let r = 0; r < rounds; r++) {
-      byRound.push(await measureDataset(name, scale, modes, settleMs));
+      byRound.push(await measureDataset(name, scale, modes, settleMs, serveRequests));
       process.stderr.write(`  ${name}: round ${r + 1}/${rounds} done\n`);
     }
     const count = byRound[0].count;
@@ -139,7 +176,7 @@ export async function memoryRun(argv) {
     const ratio = (server, field) => median(byRound.map((b) => b.out[server][field] / b.out.redis[field]));
     for (const s of serverNames) {
       const isRedis = s === 'redis';
-      rows.push([
+      const row = [
         `${DATASETS[name].label}${scale !== 1 ? ` x${scale}` : ''}`,
         s,
         fmtMiB(med(s, 'before')),
@@ -150,10 +187,13 @@ export async function memoryRun(argv) {
         isRedis ? '' : fmtRatio(ratio(s, 'after')),
         isRedis ? '' : fmtRatio(ratio(s, 'delta')),
         isRedis ? '' : fmtRatio(ratio(s, 'usedMemory')),
-      ]);
+      ];
+      if (serveRequests > 0) row.push(fmtMiB(med(s, 'serving')), isRedis ? '' : fmtRatio(ratio(s, 'serving')));
+      rows.push(row);
       if (!isRedis) {
         const rssRatios = byRound.map((b) => b.out[s].after / b.out.redis.after);
-        summary.push(`${name} ${s}: RSS ratio ${fmtRatio(ratio(s, 'after'))}${rounds > 1 ? ` (spread ${fmtPct(spread(rssRatios))})` : ''}`);
+        const serving = serveRequests > 0 ? `, serving ${fmtRatio(ratio(s, 'serving'))}` : '';
+        summary.push(`${name} ${s}: RSS ratio ${fmtRatio(ratio(s, 'after'))}${rounds > 1 ? ` (spread ${fmtPct(spread(rssRatios))})` : ''}${serving}`);
       }
     }
   }

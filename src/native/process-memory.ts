@@ -1,22 +1,26 @@
 /**
  * The server process's resident memory outside V8's heap (src/cli.ts starts this; the server as a
  * library does not). Measured in bench/README.md, "Process floor: node's startup pages and glibc's
- * free memory".
+ * free memory" and "Process floor: node's code pages after warm-up".
  *
- * - Once, shortly after the server listens, the clean pages of node's read-only file mappings (its
- *   code and read-only data, ~44 MiB resident after startup) leave the page tables
- *   (`releaseFilePages`). Most were touched only while node bootstrapped and the server's modules
- *   were compiled; they stay in the kernel's page cache, and the ones serving needs come back on
- *   first use (a minor fault each), which is the 10-20 MiB that stays resident while serving. The
- *   kernel drops such clean pages by itself under memory pressure; this only does it early.
+ * - Shortly after the server listens, the clean pages of node's read-only file mappings (its code
+ *   and read-only data, ~44 MiB resident after startup) leave the page tables (`releaseFilePages`).
+ *   Most were touched only while node bootstrapped and the server's modules were compiled; they stay
+ *   in the kernel's page cache, and the ones serving needs come back on first use (a minor fault
+ *   each). The kernel drops such clean pages by itself under memory pressure; this only does it early.
  * - After a busy period, once the event loop has been idle for a tick of this timer, glibc's
  *   malloc_trim(0) gives free pages back (freed input buffers and other native allocations that
- *   glibc keeps in its heaps). It runs at most every MIN_TRIM_GAP_MS, and only if the event loop
- *   was busy since the last trim, so a steady load never pays for it; it costs 1-20 ms when it runs.
+ *   glibc keeps in its heaps), and node's file pages are released again: what a busy period touched
+ *   once and a warmed-up server no longer runs (TurboFan compiling the functions that just got hot,
+ *   the parser, the first GCs) leaves; a steady load after warm-up then holds ~3 MiB fewer of them,
+ *   an idle server ~10 MiB fewer. Both run at most every MIN_TRIM_GAP_MS, and only if the event loop
+ *   was busy since the last time, so a steady load never pays for them; they cost 1-20 ms when they
+ *   run, and the pages serving needs fault back in (a minor fault per 64 KiB).
  *
  * Without the addon's functions (no addon, or an older one) nothing happens.
- * For A/B measurements `TESSERA_MEMORY_CARE` = `0` turns both off, `release` or `trim` keeps only
- * that one.
+ * For A/B measurements `TESSERA_MEMORY_CARE` = `0` turns all of it off, `release` keeps only the
+ * releases, `trim` only the trims, `once` the trims and only the first release (the behaviour before
+ * the releases after busy periods).
  */
 import { performance } from 'node:perf_hooks';
 import { loadNative } from './loader.js';
@@ -41,8 +45,11 @@ export function startProcessMemoryCare(): () => void {
   const mallocTrim = addon?.mallocTrim;
   const only = process.env.TESSERA_MEMORY_CARE;
   if (only === '0' || !releaseFilePages || !mallocTrim) return () => {};
+  const releases = only !== 'trim';
+  const releaseAfterBusy = releases && only !== 'once';
+  const trims = only !== 'release';
   const release = setTimeout(() => {
-    if (only !== 'trim') releaseFilePages();
+    if (releases) releaseFilePages();
   }, RELEASE_DELAY_MS);
   release.unref();
   let last = performance.eventLoopUtilization();
@@ -57,10 +64,11 @@ export function startProcessMemoryCare(): () => void {
       return;
     }
     const t = performance.now();
-    if (!busySinceTrim || t - lastTrim < MIN_TRIM_GAP_MS || only === 'release') return;
+    if (!busySinceTrim || t - lastTrim < MIN_TRIM_GAP_MS) return;
     busySinceTrim = false;
     lastTrim = t;
-    mallocTrim();
+    if (trims) mallocTrim();
+    if (releaseAfterBusy) releaseFilePages();
   }, TICK_MS);
   tick.unref();
   return () => {

@@ -1,7 +1,8 @@
 /**
  * The CLI's process memory care (src/native/process-memory.ts): about a second after it listens,
  * the server drops node's clean startup pages from its page tables, and then serves as before
- * (the pages it needs come back). Both thread modes; TESSERA_MEMORY_CARE=0 keeps the pages.
+ * (the pages it needs come back). Both thread modes; TESSERA_MEMORY_CARE=0 keeps the pages. After
+ * a busy period, once the event loop is idle, it releases them again (TESSERA_MEMORY_CARE=once: not).
  */
 import { describe, it, expect } from 'vitest';
 import { spawn } from 'node:child_process';
@@ -57,6 +58,34 @@ async function run(threads: number, care: boolean): Promise<{ startup: number; l
   }
 }
 
+/**
+ * Traffic, then idle: RssFile right after the traffic, and the lowest seen in the next 7 s (the
+ * release after a busy period waits for an idle tick and at most every 5 s, src/native/process-memory.ts);
+ * stops early once it fell under `enough` x busy.
+ */
+async function busyThenIdle(care: string, enough: number): Promise<{ busy: number; idle: number; reply: string }> {
+  const port = await freePort();
+  const env = { ...process.env, TESSERA_MEMORY_CARE: care };
+  const child = spawn(process.execPath, [CLI, '--port', String(port), '--bind', '127.0.0.1', '--threads', '0', '--loglevel', 'warning'], { stdio: 'ignore', env });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    await waitForPort(port, child, 'tessera', 15000);
+    await sleep(2000);
+    let reply = 'ok';
+    for (let i = 0; i < 5 && reply === 'ok'; i++) reply = await setGet(port, 4000);
+    const busy = rssFileKb(child.pid!);
+    let idle = busy;
+    for (const end = Date.now() + 7000; Date.now() < end && idle >= busy * enough; ) {
+      await sleep(250);
+      idle = Math.min(idle, rssFileKb(child.pid!));
+    }
+    return { busy, idle, reply };
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
 describe.skipIf(!supported)('process memory care in the CLI', () => {
   for (const threads of [0, 2]) {
     it(`--threads ${threads}: startup pages leave the resident set, and the server still serves`, async () => {
@@ -71,4 +100,13 @@ describe.skipIf(!supported)('process memory care in the CLI', () => {
     expect(plain.reply).toBe('ok');
     expect(plain.later).toBeGreaterThan(plain.startup * 0.9);
   }, 30000);
+
+  it('after a busy period the pages leave again once the server is idle; TESSERA_MEMORY_CARE=once keeps them', async () => {
+    const again = await busyThenIdle('1', 0.8);
+    expect(again.reply).toBe('ok');
+    expect(again.idle).toBeLessThan(again.busy * 0.8);
+    const once = await busyThenIdle('once', 0);
+    expect(once.reply).toBe('ok');
+    expect(once.idle).toBeGreaterThan(once.busy * 0.9);
+  }, 60000);
 });
