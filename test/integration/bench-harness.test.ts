@@ -51,13 +51,13 @@ describe.skipIf(!ready)('bench harness smoke test', () => {
     expect(out).toMatch(/tessera-t0: geometric mean ratio \d+\.\d\d/);
   }, 60_000);
 
-  it('memory: RSS and used_memory of both servers with ratios', async () => {
-    const out = await bench(['--memory', '--datasets', 'strings', '--scale', '0.002', '--threads', '0', '--settle', '200']);
+  it('memory: RSS and used_memory of both servers with ratios, and RSS while serving', async () => {
+    const out = await bench(['--memory', '--datasets', 'strings', '--scale', '0.002', '--threads', '0', '--settle', '200', '--serve-requests', '2000']);
     const redis = out.split('\n').find((l) => l.includes('| redis '));
     const tessera = out.split('\n').find((l) => l.includes('| tessera-t0 '));
     expect(redis, out).toBeDefined();
-    expect(tessera, out).toMatch(/MiB .*\| +\d+\.\d\d +\| +-?\d+\.\d\d +\| +\d+\.\d\d +\|$/);
-    expect(out).toMatch(/strings tessera-t0: RSS ratio \d+\.\d\d/);
+    expect(tessera, out).toMatch(/MiB .*\| +\d+\.\d\d +\| +-?\d+\.\d\d +\| +\d+\.\d\d +\| +\d+\.\d MiB +\| +\d+\.\d\d +\|$/);
+    expect(out).toMatch(/strings tessera-t0: RSS ratio \d+\.\d\d, serving \d+\.\d\d/);
   }, 60_000);
 
   it('latency: percentiles at a fixed rate and Tessera pauses from INFO', async () => {
