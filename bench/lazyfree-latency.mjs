@@ -30,7 +30,7 @@ async function startServer(kind, port) {
   const args =
     kind === 'redis'
       ? ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']
-      : ['dist/cli.js', '--port', String(port), '--bind', '127.0.0.1', '--threads', kind === 'workers' ? '2' : '0'];
+      : ['dist/cli.js', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--threads', kind === 'workers' ? '2' : '0'];
   const child = spawn(kind === 'redis' ? 'redis-server' : process.execPath, args, { stdio: 'ignore' });
   const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
   client.on('error', () => {});

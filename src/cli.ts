@@ -54,10 +54,10 @@ async function main(): Promise<void> {
   // client's script can hold the event loop, and SHUTDOWN NOSAVE from another client must then find
   // exitNow set (an await between listening and setting them left a window where it did not).
   let stopping = false;
-  const stop = (why: string) => {
+  const stop = (why: string | null) => {
     if (stopping) return;
     stopping = true;
-    server.log.warning(`${why}, scheduling shutdown...`);
+    if (why !== null) server.log.warning(`${why}, scheduling shutdown...`);
     server.log.notice('Tessera is now ready to exit, bye bye...');
     void server.close().then(() => process.exit(0));
   };
@@ -75,8 +75,19 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   startProcessMemoryCare();
-  process.on('SIGTERM', () => stop('Received SIGTERM'));
-  process.on('SIGINT', () => stop('Received SIGINT'));
+  // Redis's prepareForShutdown for a signal: with save points configured the final RDB snapshot is
+  // written first, and a failed save keeps the server running (SHUTDOWN does its own in server-admin.ts).
+  const onSignal = (name: string) => {
+    if (stopping) return;
+    server.log.warning(`Received ${name}, scheduling shutdown...`);
+    if (!server.saveBeforeExit(false, false, false)) {
+      server.log.warning(`${name} received but errors trying to shut down the server, check the logs for more information`);
+      return;
+    }
+    stop(null);
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
 }
 
 void main();

@@ -82,7 +82,7 @@ export async function startServer(kind, threads = 'default') {
     });
   } else {
     name = threads === 'default' ? 'tessera' : `tessera-t${threads}`;
-    const args = [path.join(ROOT, 'dist/cli.js'), '--port', String(port), '--bind', '127.0.0.1', '--loglevel', 'notice'];
+    const args = [path.join(ROOT, 'dist/cli.js'), '--port', String(port), '--bind', '127.0.0.1', '--loglevel', 'notice', '--save', ''];
     if (threads !== 'default') args.push('--threads', String(threads));
     proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
     // Keep the startup line (mode, shards, parser), drain the rest.

@@ -4,7 +4,8 @@
  *
  * SAVE is synchronous, as Redis's: it runs with every shard held (route 'all'), serializes every
  * database of every shard and the function libraries into memory, writes a temporary file and
- * renames it over the old one. BGSAVE, `save` points and AOF need the snapshot design of
+ * renames it over the old one. SHUTDOWN, SIGTERM and SIGINT save the same way when save points are
+ * configured (saveBeforeExit). BGSAVE, automatic `save` points and AOF need the snapshot design of
  * DESIGN.md section 4 (copy the arenas, serialize off the main path) and are not served.
  *
  * Loading builds each key with RESTORE's code (dump-restore.ts createKey), so encodings follow this
@@ -93,6 +94,23 @@ export function saveToDisk(ctx: ExecContext, server: Server): boolean {
   server.lastSave = Math.floor(Date.now() / 1000);
   server.log.notice('DB saved on disk');
   return true;
+}
+
+/**
+ * Redis's prepareForShutdown, its RDB part (SHUTDOWN, SIGTERM, SIGINT): the final snapshot is
+ * written when save points are configured (`save` not empty) and NOSAVE was not given, or when SAVE
+ * was. Returns false when that save failed without FORCE: the server must not exit.
+ */
+export function saveBeforeExit(server: Server, save: boolean, nosave: boolean, force: boolean): boolean {
+  if (!(save || (!nosave && server.config.string('save').trim() !== ''))) return true;
+  server.log.notice('Saving the final RDB snapshot before exiting.');
+  if (server.saveRdbFile()) return true;
+  if (force) {
+    server.log.warning('Error trying to save the DB. Exit anyway.');
+    return true;
+  }
+  server.log.warning("Error trying to save the DB, can't exit.");
+  return false;
 }
 
 /** SAVE */

@@ -442,14 +442,10 @@ function shutdown(ctx: ExecContext, client: Client, server: Server): void {
     reply.error(busy);
     return;
   }
-  // Only an explicit SAVE writes the RDB file: `save` points are not served (commands/save.ts).
-  if (save && !server.saveRdbFile()) {
-    if (!force) {
-      server.log.warning("Error trying to save the DB, can't exit.");
-      reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
-      return;
-    }
-    server.log.warning('Error trying to save the DB. Exit anyway.');
+  // With a script busy only NOSAVE gets here. SAVE, or save points without NOSAVE, write the RDB file.
+  if (busy === null && !server.saveBeforeExit(save, nosave, force)) {
+    reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
+    return;
   }
   // No reply: the connection closes with the server, as in Redis.
   server.closeAfterReply(client);

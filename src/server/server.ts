@@ -51,7 +51,7 @@ import { loadNative } from '../native/loader.js';
 import { TouchedClients } from './touched-clients.js';
 import { EvictResult, Evictor } from './eviction.js';
 import { directIo } from './socket-io.js';
-import { loadRdbFile, rdbPath, saveToDisk } from '../commands/save.js';
+import { loadRdbFile, rdbPath, saveBeforeExit, saveToDisk } from '../commands/save.js';
 import { NativeIo, NATIVE_READ_CHUNK, type AcceptedHandle } from './native-io.js';
 import { beginBatch, endBatch as endClockBatch, endCommand, nowMs, resumeChain, startCommand, suspendChain, wallMs } from '../shard/clock.js';
 
@@ -301,6 +301,11 @@ export class Server implements ReplySink {
   /** SAVE from a main-thread command (SHUTDOWN SAVE): every shard held while the file is written. */
   saveRdbFile(): boolean {
     return this.holdAllShards((ctx) => saveToDisk(ctx, this));
+  }
+
+  /** The RDB part of Redis's prepareForShutdown (SHUTDOWN, SIGTERM, SIGINT); false: do not exit. */
+  saveBeforeExit(save: boolean, nosave: boolean, force: boolean): boolean {
+    return saveBeforeExit(this, save, nosave, force);
   }
 
   /** Loads `dir`/`dbfilename` when it exists (Redis's loadDataFromDisk); a file that fails to load stops the start. */

@@ -120,7 +120,7 @@ for (const mode of MODES.slice(0, 2)) {
       }
     });
 
-    it('SHUTDOWN SAVE writes the file the next start loads; without SAVE nothing is written', async () => {
+    it('SHUTDOWN SAVE writes the file the next start loads; with save "" SHUTDOWN writes nothing', async () => {
       const dir = tempDir();
       dirs.push(dir);
       const first = await startTessera({ ...mode.options, dir });
@@ -145,7 +145,7 @@ for (const mode of MODES.slice(0, 2)) {
         await second.close();
       }
       fs.rmSync(path.join(dir, 'dump.rdb'));
-      const third = await startTessera({ ...mode.options, dir });
+      const third = await startTessera({ ...mode.options, dir, save: '' });
       const c3 = await RawClient.connect(third.port);
       await cmd(c3, 'SET', 'x', 'y');
       await cmd(c3, 'SHUTDOWN').catch(() => undefined);
