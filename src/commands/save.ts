@@ -5,8 +5,9 @@
  * SAVE is synchronous, as Redis's: it runs with every shard held (route 'all'), serializes every
  * database of every shard and the function libraries into memory, writes a temporary file and
  * renames it over the old one. SHUTDOWN, SIGTERM and SIGINT save the same way when save points are
- * configured (saveBeforeExit). BGSAVE, automatic `save` points and AOF need the snapshot design of
- * DESIGN.md section 4 (copy the arenas, serialize off the main path) and are not served.
+ * configured (saveBeforeExit). BGSAVE follows DESIGN.md section 4: every shard held only while its
+ * arena is copied, the copies serialized in a worker thread (startBgsave). Automatic saves at the
+ * `save` points (a dirty counter) and AOF are not served.
  *
  * Loading builds each key with RESTORE's code (dump-restore.ts createKey), so encodings follow this
  * server's thresholds; keys whose expiry has passed are skipped, as a Redis master does.
@@ -15,19 +16,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandFamily } from './handler.js';
 import type { ExecContext } from './context.js';
-import { lruIdleMs, lfuDecayedCounter } from './context.js';
 import { debugExtensions } from './server-admin.js';
 import { accessWord, createKey } from './dump-restore.js';
 import type { Server } from '../server/server.js';
-import type { ShardKeyspace } from '../storage/keyspace.js';
 import { Setting } from '../shard/shared-settings.js';
-import { rdbTypeOf, writeRdbObject } from '../persistence/rdb-value-write.js';
-import { RdbFileWriter, readRdbFile } from '../persistence/rdb-file.js';
+import { readRdbFile } from '../persistence/rdb-file.js';
+import { copyArena, serializeShards, type SnapshotOptions } from '../persistence/rdb-snapshot.js';
+import type { SnapshotJob, SnapshotResult } from '../persistence/rdb-snapshot-worker.js';
+import { SYNTAX } from '../protocol/errors.js';
 import { functionStoreOf } from '../scripting/function-store.js';
 import { luaEngine, luaUnavailable } from '../scripting/lua-engine.js';
-import { REDIS_VERSION } from '../version.js';
+import { Worker } from 'node:worker_threads';
 
 const RELOAD_OPTIONS = 'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.';
+const BGSAVE_IN_PROGRESS = 'ERR Background save already in progress';
 const RELOAD_FAILED = 'ERR Error trying to load the RDB dump, check server logs.';
 
 /** The RDB file's path: `dir` (the working directory when empty) joined with `dbfilename`. */
@@ -36,46 +38,26 @@ export function rdbPath(server: Server): string {
   return path.resolve(dir === '' ? process.cwd() : dir, server.config.string('dbfilename'));
 }
 
-/** Serializes every shard held by `ctx` (and the function libraries) as an RDB file. */
-function serialize(ctx: ExecContext, server: Server): Uint8Array {
-  const file = new RdbFileWriter(server.config.bool('rdbcompression'));
-  file.aux('redis-ver', REDIS_VERSION);
-  file.aux('redis-bits', 64);
-  file.aux('ctime', Math.floor(Date.now() / 1000));
-  file.aux('used-mem', process.memoryUsage().rss);
-  file.aux('aof-base', 0);
-  for (const library of functionStoreOf(server).libraries.values()) file.functionLibrary(library.code);
+/** The snapshot options of the server's settings, at `now`. */
+function snapshotOptions(ctx: ExecContext, server: Server, now: number): SnapshotOptions {
   const policy = ctx.settings.policy;
-  const saveLru = policy === 'allkeys-lru' || policy === 'volatile-lru';
-  const saveLfu = ctx.settings.lfu;
-  const decay = ctx.settings.get(Setting.LfuDecayTime);
-  const now = Date.now();
-  const databases = ctx.shards[0].databases;
-  for (let db = 0; db < databases; db++) {
-    let keys = 0;
-    let expires = 0;
-    for (const ks of ctx.shards) {
-      keys += ks.count(db);
-      expires += ks.expiresCount(db);
-    }
-    if (keys === 0) continue;
-    file.selectDb(db, keys, expires);
-    for (const ks of ctx.shards) {
-      ks.forEach(db, (e) => writeKey(file, ks, e, saveLru, saveLfu, decay, now));
-    }
-  }
-  return file.finish();
+  return {
+    compress: server.config.bool('rdbcompression'),
+    saveLru: policy === 'allkeys-lru' || policy === 'volatile-lru',
+    saveLfu: ctx.settings.lfu,
+    lfuDecay: ctx.settings.get(Setting.LfuDecayTime),
+    usedMem: process.memoryUsage().rss,
+    now,
+  };
 }
 
-function writeKey(file: RdbFileWriter, ks: ShardKeyspace, e: number, saveLru: boolean, saveLfu: boolean, decay: number, now: number): void {
-  const idle = saveLru ? Math.floor(lruIdleMs(ks.lru(e), now) / 1000) : -1;
-  const freq = saveLfu ? lfuDecayedCounter(ks.lru(e), now, decay) : -1;
-  file.keyPrefix(ks.expireOf(e), idle, freq);
-  const type = rdbTypeOf(ks, e);
-  if (type < 0) throw new Error(`SAVE: no RDB encoding for value type ${ks.type(e)}`);
-  file.out.byte(type);
-  file.out.stringFrom(ks.arena.u8, ks.keyStart(e), ks.keyLength(e), file.compress);
-  writeRdbObject(file.out, ks, e, file.compress);
+function functionCodes(server: Server): Uint8Array[] {
+  return [...functionStoreOf(server).libraries.values()].map((library) => library.code);
+}
+
+/** Serializes every shard held by `ctx` (and the function libraries) as an RDB file. */
+function serialize(ctx: ExecContext, server: Server): Uint8Array {
+  return serializeShards(ctx.shards, functionCodes(server), snapshotOptions(ctx, server, Date.now()));
 }
 
 /** rdbSave: the file written to a temporary name and renamed over the old one; the caller holds every shard. */
@@ -102,6 +84,10 @@ export function saveToDisk(ctx: ExecContext, server: Server): boolean {
  * was. Returns false when that save failed without FORCE: the server must not exit.
  */
 export function saveBeforeExit(server: Server, save: boolean, nosave: boolean, force: boolean): boolean {
+  if (server.bgsave.worker !== null) {
+    server.log.warning('There is a child saving an .rdb. Killing it!');
+    abortBgsave(server);
+  }
   if (!(save || (!nosave && server.config.string('save').trim() !== ''))) return true;
   server.log.notice('Saving the final RDB snapshot before exiting.');
   if (server.saveRdbFile()) return true;
@@ -116,6 +102,10 @@ export function saveBeforeExit(server: Server, save: boolean, nosave: boolean, f
 /** SAVE */
 function save(ctx: ExecContext): void {
   const server = ctx.server!;
+  if (server.bgsave.worker !== null) {
+    ctx.reply.error(BGSAVE_IN_PROGRESS);
+    return;
+  }
   server.rdbSaves++;
   if (saveToDisk(ctx, server)) ctx.reply.ok();
   else ctx.reply.error('ERR');
@@ -216,6 +206,105 @@ function debugReload(ctx: ExecContext): void {
 
 debugExtensions.set('reload', { route: 'all', run: debugReload });
 
+// ---------------------------------------------------------------- BGSAVE
+
+const WORKER_URL = new URL('../persistence/rdb-snapshot-worker.js', import.meta.url);
+
+/**
+ * rdbSaveBackground: with every shard held (the caller's route 'all'), copies each shard's arena
+ * (the pause, reported as latest_fork_usec) and hands the copies to a worker thread, which
+ * serializes them and writes the temporary file; the rename over dir/dbfilename happens here when
+ * it reports success, so a save that was aborted (SHUTDOWN) never replaces the file.
+ */
+export function startBgsave(ctx: ExecContext, server: Server): boolean {
+  const state = server.bgsave;
+  const target = rdbPath(server);
+  const temp = path.join(path.dirname(target), `temp-bgsave-${process.pid}.rdb`);
+  const started = Date.now();
+  const t0 = process.hrtime.bigint();
+  const arenas = ctx.shards.map((ks) => copyArena(ks.arena));
+  state.lastPauseUs = Number(process.hrtime.bigint() - t0) / 1000;
+  const job: SnapshotJob = { arenas, functions: functionCodes(server), options: snapshotOptions(ctx, server, started), temp };
+  let worker: Worker;
+  try {
+    worker = new Worker(WORKER_URL, { workerData: job });
+  } catch (err) {
+    server.log.warning(`Can't save in background: ${(err as Error).message}`);
+    state.lastStatusOk = false;
+    return false;
+  }
+  worker.unref();
+  state.worker = worker;
+  state.temp = temp;
+  state.startedMs = started;
+  state.total++;
+  server.rdbSaves++;
+  let settled = false;
+  const done = (result: SnapshotResult) => {
+    if (settled) return;
+    settled = true;
+    if (state.worker !== worker) return; // aborted: abortBgsave cleaned up
+    state.worker = null;
+    state.lastTimeSec = Math.round((Date.now() - started) / 1000);
+    if (result.ok) {
+      try {
+        fs.renameSync(temp, target);
+        state.lastStatusOk = true;
+        server.lastSave = Math.floor(Date.now() / 1000);
+        server.log.notice('Background saving terminated with success');
+        return;
+      } catch (err) {
+        result = { ok: false, error: (err as Error).message };
+      }
+    }
+    state.lastStatusOk = false;
+    fs.rmSync(temp, { force: true });
+    server.log.warning(`Background saving error: ${result.error}`);
+  };
+  worker.once('message', (result: SnapshotResult) => done(result));
+  worker.once('error', (err) => done({ ok: false, error: err.message }));
+  worker.once('exit', (code) => done({ ok: false, error: `the saving thread exited with code ${code}` }));
+  server.log.notice(`Background saving started (shards held ${(state.lastPauseUs / 1000).toFixed(1)} ms to copy ${arenas.reduce((n, a) => n + a.byteLength, 0)} bytes)`);
+  return true;
+}
+
+/** killRDBChild and rdbRemoveTempFile: stops the save in progress and removes its temporary file. */
+export function abortBgsave(server: Server): void {
+  const state = server.bgsave;
+  const worker = state.worker;
+  if (worker === null) return;
+  state.worker = null;
+  const temp = state.temp;
+  fs.rmSync(temp, { force: true });
+  void worker.terminate().then(() => fs.rmSync(temp, { force: true }));
+}
+
+/** BGSAVE [SCHEDULE] */
+function bgsave(ctx: ExecContext): void {
+  const server = ctx.server!;
+  const a = ctx.args;
+  if (a.argc > 1 && !(a.argc === 2 && a.is(1, 'schedule'))) {
+    ctx.reply.error(SYNTAX);
+    return;
+  }
+  if (server.bgsave.worker !== null) {
+    ctx.reply.error(BGSAVE_IN_PROGRESS);
+    return;
+  }
+  if (ctx.denyBlocking) {
+    // Inside EXEC Redis schedules it (serverCron starts it); here right after the transaction,
+    // with every shard held.
+    setImmediate(() => {
+      if (server.bgsave.worker === null && !server.isClosing) server.holdAllShards((c) => startBgsave(c, server));
+    });
+    ctx.reply.simple('Background saving scheduled');
+    return;
+  }
+  if (startBgsave(ctx, server)) ctx.reply.simple('Background saving started');
+  else ctx.reply.error('ERR');
+}
+
 export const saveCommands: CommandFamily = {
   save: { route: 'all', run: save },
+  bgsave: { route: 'all', run: bgsave },
 };

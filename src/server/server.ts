@@ -51,7 +51,8 @@ import { loadNative } from '../native/loader.js';
 import { TouchedClients } from './touched-clients.js';
 import { EvictResult, Evictor } from './eviction.js';
 import { directIo } from './socket-io.js';
-import { loadRdbFile, rdbPath, saveBeforeExit, saveToDisk } from '../commands/save.js';
+import { abortBgsave, loadRdbFile, rdbPath, saveBeforeExit, saveToDisk } from '../commands/save.js';
+import { BgsaveState } from '../persistence/bgsave-state.js';
 import { NativeIo, NATIVE_READ_CHUNK, type AcceptedHandle } from './native-io.js';
 import { beginBatch, endBatch as endClockBatch, endCommand, nowMs, resumeChain, startCommand, suspendChain, wallMs } from '../shard/clock.js';
 
@@ -131,6 +132,8 @@ export class Server implements ReplySink {
   lastSave = Math.floor(Date.now() / 1000);
   /** INFO persistence: SAVEs attempted, and what the last RDB load loaded and skipped as expired. */
   rdbSaves = 0;
+  /** BGSAVE in progress and its INFO fields (commands/save.ts). */
+  readonly bgsave = new BgsaveState();
   rdbLastLoadKeysLoaded = 0;
   rdbLastLoadKeysExpired = 0;
   /** CLIENT PAUSE: until (ms) and whether only writes are paused. */
@@ -210,6 +213,9 @@ export class Server implements ReplySink {
   private readonly selfPushes = new SelfPushes();
   private cron: NodeJS.Timeout | null = null;
   private closing = false;
+  get isClosing(): boolean {
+    return this.closing;
+  }
 
   constructor(config: Config) {
     this.config = config;
@@ -455,6 +461,7 @@ export class Server implements ReplySink {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    abortBgsave(this);
     if (this.lazyFree) this.lazyFree.stop();
     if (this.cron) clearInterval(this.cron);
     pausesOf(this).stop();

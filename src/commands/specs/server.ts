@@ -246,6 +246,18 @@ export const SERVER_COMMANDS: CommandDef[] = [
     tips: ['nondeterministic_output'],
   },
   {
+    name: 'bgsave',
+    summary: 'Writes the dataset to the RDB file on disk in the background',
+    group: 'server',
+    since: '1.0.0',
+    complexity: 'O(1)',
+    history: [['3.2.2', 'Added the `SCHEDULE` option.']],
+    arity: -1,
+    flags: ['no_async_loading', 'admin', 'noscript'],
+    acl: [],
+    args: [{ name: 'schedule', type: 'pure-token', token: 'SCHEDULE', optional: true, since: '3.2.2' }],
+  },
+  {
     name: 'save',
     summary: 'Writes the dataset to the RDB file on disk, blocking until done',
     group: 'server',
