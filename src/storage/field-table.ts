@@ -34,7 +34,7 @@
  *   ftMemory(a, t, samples = 0)             bytes the table uses (header, buckets, entries): MEMORY USAGE; with
  *                                           `samples` > 0 the entries are estimated from the first `samples`
  *                                           ones, O(samples) as Redis's objectComputeSize
- *   ftHash(buf, off, len, seed)             the table's hash function
+ *   murmur3(buf, off, len, seed)             the table's hash function
  *
  * Entry addresses are stable except through ftSetValue (which may move the entry when the new value
  * does not fit its block) and, of course, deletion. Inserting or deleting may start or advance a
@@ -54,6 +54,7 @@
  */
 import type { ShardArena } from './arena.js';
 import { moveBytes } from './move-bytes.js';
+import { murmur3 } from './murmur3.js';
 
 export const enum FieldKind {
   None = 0,
@@ -83,41 +84,8 @@ const E_FIELD = 16;
 const scratchF64 = new Float64Array(1);
 const scratchU8 = new Uint8Array(scratchF64.buffer);
 
-/**
- * 32-bit hash of a field: MurmurHash3 (x86, 32-bit) seeded with the table's seed. Hot path: four
- * bytes per multiply round (a 20-byte member hashes in ~20 ns, where a byte-at-a-time FNV-1a took
- * ~35-55 ns), and murmur's finaliser spreads every input bit into the low bits the buckets use.
- */
-export function ftHash(buf: Uint8Array, off: number, len: number, seed: number): number {
-  let h = seed | 0;
-  let i = off;
-  const body = off + (len & ~3);
-  while (i < body) {
-    let k = buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24);
-    i += 4;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  const rest = len & 3;
-  if (rest !== 0) {
-    let k = buf[i];
-    if (rest > 1) k |= buf[i + 1] << 8;
-    if (rest > 2) k |= buf[i + 2] << 16;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-  }
-  h ^= len;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+/** 32-bit hash of a field: MurmurHash3 seeded with the table's seed (murmur3.ts). */
+export { murmur3 as ftHash };
 
 // ------------------------------------------------------------------ lifecycle
 
@@ -231,7 +199,7 @@ export function ftCount(a: ShardArena, t: number): number {
 
 /** Hot path: no allocation, no rehash step (reads have no side effects). */
 export function ftFind(a: ShardArena, t: number, buf: Uint8Array, off: number, len: number): number {
-  return findHashed(a, t, ftHash(buf, off, len, a.u32[(t >>> 2) + T_SEED]), buf, off, len);
+  return findHashed(a, t, murmur3(buf, off, len, a.u32[(t >>> 2) + T_SEED]), buf, off, len);
 }
 
 /**
@@ -239,7 +207,7 @@ export function ftFind(a: ShardArena, t: number, buf: Uint8Array, off: number, l
  * SADD's path.
  */
 export function ftAdd(a: ShardArena, t: number, buf: Uint8Array, off: number, len: number): boolean {
-  const h = ftHash(buf, off, len, a.u32[(t >>> 2) + T_SEED]);
+  const h = murmur3(buf, off, len, a.u32[(t >>> 2) + T_SEED]);
   if (findHashed(a, t, h, buf, off, len) !== 0) return false;
   insertEmpty(a, t, h, buf, off, len);
   return true;
@@ -259,7 +227,7 @@ export function ftUpsertValue(
   voff: number,
   vlen: number,
 ): boolean {
-  const h = ftHash(kbuf, koff, klen, a.u32[(t >>> 2) + T_SEED]);
+  const h = murmur3(kbuf, koff, klen, a.u32[(t >>> 2) + T_SEED]);
   const e = findHashed(a, t, h, kbuf, koff, klen);
   if (e !== 0) {
     ftSetValue(a, t, e, vbuf, voff, vlen);
@@ -295,7 +263,7 @@ function findHashed(a: ShardArena, t: number, h: number, buf: Uint8Array, off: n
 }
 
 export function ftInsert(a: ShardArena, t: number, buf: Uint8Array, off: number, len: number): number {
-  return insertEmpty(a, t, ftHash(buf, off, len, a.u32[(t >>> 2) + T_SEED]), buf, off, len);
+  return insertEmpty(a, t, murmur3(buf, off, len, a.u32[(t >>> 2) + T_SEED]), buf, off, len);
 }
 
 /** Inserts a field with an empty value (score 0 in a score table), its hash already computed. */
@@ -317,7 +285,7 @@ export function ftInsertValue(
   voff: number,
   vlen: number,
 ): number {
-  return insertHashed(a, t, ftHash(kbuf, koff, klen, a.u32[(t >>> 2) + T_SEED]), kbuf, koff, klen, vbuf, voff, vlen);
+  return insertHashed(a, t, murmur3(kbuf, koff, klen, a.u32[(t >>> 2) + T_SEED]), kbuf, koff, klen, vbuf, voff, vlen);
 }
 
 /** ftInsertValue with the field's hash already computed. */

@@ -31,6 +31,7 @@
  */
 import { ShardArena } from './arena.js';
 import { moveBytes } from './move-bytes.js';
+import { murmur3 } from './murmur3.js';
 
 export const E_NEXT = 0;
 export const E_HASH = 4;
@@ -163,33 +164,7 @@ export class ShardKeyspace {
    * lookup): it takes four bytes per multiply chain where a byte-wise hash (FNV-1a) takes one.
    */
   hash(buf: Uint8Array, off: number, len: number): number {
-    let h = this.arena.u32[this.arena.rootIndex(R_SEED)] | 0;
-    const end = off + len;
-    let i = off;
-    for (; i + 4 <= end; i += 4) {
-      let k = buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24);
-      k = Math.imul(k, 0xcc9e2d51);
-      k = (k << 15) | (k >>> 17);
-      h ^= Math.imul(k, 0x1b873593);
-      h = (h << 13) | (h >>> 19);
-      h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-    }
-    const rest = end - i;
-    if (rest > 0) {
-      let k = buf[i];
-      if (rest > 1) k |= buf[i + 1] << 8;
-      if (rest > 2) k |= buf[i + 2] << 16;
-      k = Math.imul(k, 0xcc9e2d51);
-      k = (k << 15) | (k >>> 17);
-      h ^= Math.imul(k, 0x1b873593);
-    }
-    h ^= len;
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    return h >>> 0;
+    return murmur3(buf, off, len, this.arena.u32[this.arena.rootIndex(R_SEED)]);
   }
 
   // ---------------------------------------------------------------- tables
