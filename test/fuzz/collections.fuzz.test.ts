@@ -8,19 +8,11 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { RawClient, elements } from '../oracle/resp-client.js';
 import { redisAvailable, startRedis, type RedisProcess } from '../oracle/redis-server.js';
 import { MODES, startTessera } from '../integration/modes.js';
+import { fuzzRandom as rng } from '../unit/prng.js';
 
 const STEPS = 4000;
 const haveRedis = redisAvailable();
 if (!haveRedis) console.warn('collections fuzz SKIPPED: redis-server is not installed (apt-get install -y redis-server redis-tools)');
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
-    s ^= s >>> 12;
-    return (s >>> 0) / 4294967296;
-  };
-}
 
 /** Replies whose element order is the server's hash order. */
 const UNORDERED = new Set(['smembers', 'sinter', 'sunion', 'sdiff', 'hkeys', 'hvals']);

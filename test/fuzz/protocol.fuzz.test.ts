@@ -1,16 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import net from 'node:net';
 import { MODES, startTessera } from '../integration/modes.js';
-
-/** A small deterministic PRNG so failures reproduce (seed printed on failure). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
-    s ^= s >>> 12;
-    return (s >>> 0) / 4294967296;
-  };
-}
+import { fuzzRandom as rng } from '../unit/prng.js';
 
 const SEEDS = [
   '*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n',

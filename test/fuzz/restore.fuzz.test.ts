@@ -10,6 +10,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { RawClient, elements } from '../oracle/resp-client.js';
 import { MODES, startTessera } from '../integration/modes.js';
 import { crc64 } from '../../src/persistence/crc64.js';
+import { fuzzRandom as rng } from '../unit/prng.js';
 
 const STEPS = 2000;
 
@@ -20,15 +21,6 @@ function bulk(reply: Buffer): Buffer {
   const nl = reply.indexOf('\r\n');
   const len = Number(reply.subarray(1, nl).toString());
   return reply.subarray(nl + 2, nl + 2 + len);
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
-    s ^= s >>> 12;
-    return (s >>> 0) / 4294967296;
-  };
 }
 
 /** Replaces the footer's CRC-64 with the right one for the mutated body. */

@@ -8,3 +8,13 @@ export function mulberry32(seed: number): () => number {
     return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** The fuzz tests' generator (a multiply-xorshift step): the seeds they print replay with it. */
+export function fuzzRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
+    s ^= s >>> 12;
+    return (s >>> 0) / 4294967296;
+  };
+}
