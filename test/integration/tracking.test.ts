@@ -355,7 +355,18 @@ describe('client-side caching, own behaviour', () => {
           await admin.call(['CONFIG', 'SET', 'tracking-table-max-keys', '2']);
           await t.call(['HELLO', '3']);
           await t.call(['CLIENT', 'TRACKING', 'ON']);
-          for (const k of ['k1', 'k2', 'k3', 'k4']) await t.call(['GET', k]);
+          // Each GET's own reply (RESP3 null) is awaited, not the first frame: with workers an
+          // invalidation push can arrive before the reply of the GET whose dispatch caused it, and
+          // the next command must not run before the GET's key is remembered.
+          const keys = ['k1', 'k2', 'k3', 'k4'];
+          for (let i = 0; i < keys.length; i++) {
+            t.send(['GET', keys[i]]);
+            const deadline = Date.now() + 5000;
+            while (t.frames.filter((f) => f === '_\r\n').length < i + 1) {
+              if (Date.now() > deadline) throw new Error(`no reply to GET ${keys[i]}: ${JSON.stringify(t.frames)}`);
+              await new Promise((r) => setTimeout(r, 5));
+            }
+          }
           await t.call(['PING']);
           const pushes = t.frames.filter((f) => f.startsWith('>2\r\n$10\r\ninvalidate'));
           // Four keys read, at most two kept: the two oldest were dropped before later commands.
