@@ -40,6 +40,7 @@
 import type { Server } from './server.js';
 import type { ShardKeyspace } from '../storage/keyspace.js';
 import { LazyFree } from '../storage/keyspace.js';
+import { LIVE_BYTES_WORD } from '../storage/arena.js';
 import { Setting } from '../shard/shared-settings.js';
 import { Counter } from '../shard/command-stats.js';
 import { EventBuffer, KeyEvent, NotifyClass } from '../commands/keyspace-events.js';
@@ -103,13 +104,17 @@ export class Evictor {
   /** Set while a pass runs: a CONFIG SET inside it must not start another. */
   private running = false;
 
+  /** Each arena's header words (built on first use: the server makes its shards after this object). */
+  private headers: Uint32Array[] = [];
+
   constructor(private readonly server: Server) {}
 
   /** Bytes counted for eviction: the arenas' live blocks. Hot when maxmemory is set: no allocation. */
   usedMemory(): number {
-    const shards = this.server.shards;
+    let headers = this.headers;
+    if (headers.length === 0) headers = this.headers = this.server.shards.map((s) => s.arena.headerView());
     let used = 0;
-    for (let i = 0; i < shards.length; i++) used += shards[i].arena.liveBytes;
+    for (let i = 0; i < headers.length; i++) used += headers[i][LIVE_BYTES_WORD];
     return used;
   }
 

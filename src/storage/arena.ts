@@ -33,6 +33,8 @@ const FREE_HEADS = 16; // u32 index of the first free-list head
 export const ROOT_OFFSET = 1024;
 export const ROOT_BYTES = 3072;
 const FIRST_BLOCK = 4096;
+/** Index of the liveBytes word in `headerView()`. */
+export const LIVE_BYTES_WORD = H_LIVE_BYTES;
 /** Addresses are u32: the buffer stays below 4 GiB. */
 export const ARENA_MAX_BYTES = 2 ** 32 - 65536;
 const BLOCK_HEADER = 4;
@@ -113,6 +115,11 @@ export class ShardArena {
    * call into C++ (~1% of a pipelined command); the grower writes it after growing, and a thread
    * only uses an arena after taking its hold through Atomics, which orders the two.
    */
+  /** The header words (layout above), as a view that stays valid while the buffer grows: for readers on any thread. */
+  headerView(): Uint32Array {
+    return new Uint32Array(this.sab, 0, 8);
+  }
+
   refresh(): void {
     if (this.u32[H_CAPACITY] !== this.u8.length) this.views();
   }
