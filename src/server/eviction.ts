@@ -77,6 +77,8 @@ const EVPOOL_SIZE = 16;
  * but never without bound.
  */
 const MAX_SAMPLE_ROUNDS = 100;
+/** How long (ms) the list of databases with keys is trusted between passes. */
+const ACTIVE_DBS_MS = 100;
 
 /** Redis's evictionTimeLimitUs: tenacity 0..10 is 0..500 us, then +15% per step, 100 = no limit. */
 export function evictionTimeLimitUs(tenacity: number): number {
@@ -94,8 +96,15 @@ export class Evictor {
   private readonly samples: number[] = [];
   private readonly events = new EventBuffer();
   private nextDb = 0;
-  /** Databases with candidate keys at the start of the pass (a pass only removes keys). */
+  /**
+   * Databases that had candidate keys when last looked (16 databases x every shard is ~250 table
+   * reads, too many for every pass while each write evicts): refreshed every ACTIVE_DBS_MS, and
+   * before a pass may conclude that nothing is evictable. A database that gains its first keys
+   * meanwhile only joins the sampling a little later.
+   */
   private readonly activeDbs: number[] = [];
+  private activeDbsAt = 0;
+  private activeDbsVolatile = false;
   /** performance.now() when memory went over the limit without a resolution (0 = not over). */
   private exceededSince = 0;
   /** Time (us) spent over the limit in past episodes (Redis's stat_total_eviction_exceeded_time). */
@@ -187,7 +196,8 @@ export class Evictor {
     const lazy = (settings.get(Setting.LazyFree) & LazyFree.Eviction) !== 0;
     const toFree = used - maxmemory;
     const start = performance.now();
-    this.findActiveDbs(policy >= Policy.VolatileLru);
+    const volatile = policy >= Policy.VolatileLru;
+    if (start - this.activeDbsAt >= ACTIVE_DBS_MS || volatile !== this.activeDbsVolatile || this.activeDbs.length === 0) this.findActiveDbs(volatile, start);
     let freed = 0;
     let keys = 0;
     let result = EvictResult.Fail;
@@ -197,7 +207,12 @@ export class Evictor {
         break;
       }
       const now = Date.now();
-      const picked = policy === Policy.AllkeysRandom || policy === Policy.VolatileRandom ? this.pickRandom(policy === Policy.VolatileRandom, samples) : this.pickFromPool(policy, samples, now);
+      let picked = this.pick(policy, samples, now);
+      if (!picked && this.activeDbsAt !== start) {
+        // The remembered databases ran dry: look at all of them before giving up.
+        this.findActiveDbs(volatile, start);
+        picked = this.pick(policy, samples, now);
+      }
       if (!picked) break;
       freed += this.evictPicked(lazy);
       keys++;
@@ -237,9 +252,17 @@ export class Evictor {
 
   // ---------------------------------------------------------------- choosing victims
 
-  private findActiveDbs(volatile: boolean): void {
+  /** Chooses the next victim by the policy; false when no database has a candidate. */
+  private pick(policy: Policy, samples: number, now: number): boolean {
+    if (policy === Policy.AllkeysRandom || policy === Policy.VolatileRandom) return this.pickRandom(policy === Policy.VolatileRandom, samples);
+    return this.pickFromPool(policy, samples, now);
+  }
+
+  private findActiveDbs(volatile: boolean, now: number): void {
     const shards = this.server.shards;
     const dbs = this.activeDbs;
+    this.activeDbsAt = now;
+    this.activeDbsVolatile = volatile;
     dbs.length = 0;
     for (let db = 0; db < shards[0].databases; db++) {
       for (const ks of shards) {
