@@ -4,10 +4,10 @@
  * compared sorted). Small thresholds make the encodings convert back and forth. Seeded: a failure
  * prints its seed and step.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { RawClient, elements } from '../oracle/resp-client.js';
-import { redisAvailable, startRedis, type RedisProcess } from '../oracle/redis-server.js';
-import { MODES, startTessera } from '../integration/modes.js';
+import { describe, it, expect } from 'vitest';
+import { elements } from '../oracle/resp-client.js';
+import { redisAvailable } from '../oracle/redis-server.js';
+import { MODES, redisAndTessera } from '../integration/modes.js';
 import { fuzzRandom as rng } from '../unit/prng.js';
 
 const STEPS = 4000;
@@ -96,35 +96,20 @@ const SETUP = [
 
 for (const mode of MODES.slice(0, 2)) {
   describe.skipIf(!haveRedis)(`random collection commands agree with redis-server, ${mode.name}`, () => {
-    let redisProc: RedisProcess;
-    let server: Awaited<ReturnType<typeof startTessera>>;
-    let redis: RawClient;
-    let tessera: RawClient;
-    beforeAll(async () => {
-      redisProc = await startRedis();
-      server = await startTessera(mode.options);
-      redis = await RawClient.connect(redisProc.port);
-      tessera = await RawClient.connect(server.port);
-    });
-    afterAll(async () => {
-      redis?.close();
-      tessera?.close();
-      await server?.close();
-      await redisProc?.close();
-    });
+    const pair = redisAndTessera(mode.options);
 
     for (const seed of [1, 2, 3]) {
       it(`seed ${seed}: ${STEPS} commands, same replies`, async () => {
         for (const c of SETUP) {
-          await redis.call(c.map((a) => Buffer.from(a)));
-          await tessera.call(c.map((a) => Buffer.from(a)));
+          await pair.redis.call(c.map((a) => Buffer.from(a)));
+          await pair.tessera.call(c.map((a) => Buffer.from(a)));
         }
         const next = generator(rng(seed * 7919 + mode.name.length));
         for (let step = 0; step < STEPS; step++) {
           const { args, unordered } = next();
           const bufs = args.map((a) => Buffer.from(a));
-          const expected = normalised(await redis.call(bufs), unordered);
-          const actual = normalised(await tessera.call(bufs), unordered);
+          const expected = normalised(await pair.redis.call(bufs), unordered);
+          const actual = normalised(await pair.tessera.call(bufs), unordered);
           expect(actual, `seed ${seed} step ${step}: ${args.join(' ')}`).toBe(expected);
         }
       }, 120000);

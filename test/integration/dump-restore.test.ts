@@ -5,10 +5,10 @@
  * DEBUG DIGEST-VALUE, which both servers compute over the logical value. Also the access metadata
  * RESTORE sets (IDLETIME, FREQ), which the oracle cannot compare exactly because clocks tick.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { RawClient } from '../oracle/resp-client.js';
-import { redisAvailable, startRedis, type RedisProcess } from '../oracle/redis-server.js';
-import { MODES, startTessera } from './modes.js';
+import { redisAvailable } from '../oracle/redis-server.js';
+import { MODES, redisAndTessera } from './modes.js';
 
 const haveRedis = redisAvailable();
 if (!haveRedis) console.warn('DUMP/RESTORE interop tests SKIPPED: redis-server is not installed (apt-get install -y redis-server redis-tools)');
@@ -71,83 +71,68 @@ const KEYS = [...new Set(population().map((c) => c.find((a) => typeof a === 'str
 
 for (const mode of MODES) {
   describe.skipIf(!haveRedis)(`DUMP/RESTORE with redis-server, ${mode.name}`, () => {
-    let redisProc: RedisProcess;
-    let server: Awaited<ReturnType<typeof startTessera>>;
-    let redis: RawClient;
-    let tessera: RawClient;
-    beforeAll(async () => {
-      redisProc = await startRedis();
-      server = await startTessera(mode.options);
-      redis = await RawClient.connect(redisProc.port);
-      tessera = await RawClient.connect(server.port);
-    });
-    afterAll(async () => {
-      redis?.close();
-      tessera?.close();
-      await server?.close();
-      await redisProc?.close();
-    });
+    const pair = redisAndTessera(mode.options);
 
     it("restores redis-server's payloads of every type and encoding to the same values", async () => {
-      await cmd(redis, 'FLUSHALL');
-      await cmd(tessera, 'FLUSHALL');
-      for (const c of population()) expect((await cmd(redis, ...c)).toString()).not.toMatch(/^-/);
+      await cmd(pair.redis, 'FLUSHALL');
+      await cmd(pair.tessera, 'FLUSHALL');
+      for (const c of population()) expect((await cmd(pair.redis, ...c)).toString()).not.toMatch(/^-/);
       for (const key of KEYS) {
-        const payload = bulk(await cmd(redis, 'DUMP', key));
-        expect((await cmd(tessera, 'RESTORE', key, '0', payload)).toString(), key).toBe('+OK\r\n');
-        const want = (await cmd(redis, 'DEBUG', 'DIGEST-VALUE', key)).toString();
-        expect((await cmd(tessera, 'DEBUG', 'DIGEST-VALUE', key)).toString(), key).toBe(want);
-        expect((await cmd(tessera, 'OBJECT', 'ENCODING', key)).toString(), key).toBe((await cmd(redis, 'OBJECT', 'ENCODING', key)).toString());
+        const payload = bulk(await cmd(pair.redis, 'DUMP', key));
+        expect((await cmd(pair.tessera, 'RESTORE', key, '0', payload)).toString(), key).toBe('+OK\r\n');
+        const want = (await cmd(pair.redis, 'DEBUG', 'DIGEST-VALUE', key)).toString();
+        expect((await cmd(pair.tessera, 'DEBUG', 'DIGEST-VALUE', key)).toString(), key).toBe(want);
+        expect((await cmd(pair.tessera, 'OBJECT', 'ENCODING', key)).toString(), key).toBe((await cmd(pair.redis, 'OBJECT', 'ENCODING', key)).toString());
         if (key.startsWith('stream:')) {
           // Groups, consumers, PELs with their delivery times and counts, ids and counters.
           const full = ['XINFO', 'STREAM', key, 'FULL'];
-          expect((await cmd(tessera, ...full)).toString('latin1'), key).toBe((await cmd(redis, ...full)).toString('latin1'));
+          expect((await cmd(pair.tessera, ...full)).toString('latin1'), key).toBe((await cmd(pair.redis, ...full)).toString('latin1'));
         }
       }
     });
 
     it("gives redis-server payloads it restores to the same values, byte for byte where the encodings agree", async () => {
-      await cmd(redis, 'FLUSHALL');
-      await cmd(tessera, 'FLUSHALL');
+      await cmd(pair.redis, 'FLUSHALL');
+      await cmd(pair.tessera, 'FLUSHALL');
       for (const c of population()) {
-        await cmd(redis, ...c);
-        await cmd(tessera, ...c);
+        await cmd(pair.redis, ...c);
+        await cmd(pair.tessera, ...c);
       }
       for (const key of KEYS) {
-        const payload = bulk(await cmd(tessera, 'DUMP', key));
-        expect((await cmd(redis, 'RESTORE', `copy:${key}`, '0', payload)).toString(), key).toBe('+OK\r\n');
-        const want = (await cmd(tessera, 'DEBUG', 'DIGEST-VALUE', key)).toString();
-        expect((await cmd(redis, 'DEBUG', 'DIGEST-VALUE', `copy:${key}`)).toString(), key).toBe(want);
-        const encoding = (await cmd(tessera, 'OBJECT', 'ENCODING', key)).toString();
+        const payload = bulk(await cmd(pair.tessera, 'DUMP', key));
+        expect((await cmd(pair.redis, 'RESTORE', `copy:${key}`, '0', payload)).toString(), key).toBe('+OK\r\n');
+        const want = (await cmd(pair.tessera, 'DEBUG', 'DIGEST-VALUE', key)).toString();
+        expect((await cmd(pair.redis, 'DEBUG', 'DIGEST-VALUE', `copy:${key}`)).toString(), key).toBe(want);
+        const encoding = (await cmd(pair.tessera, 'OBJECT', 'ENCODING', key)).toString();
         // Hash-table orders are each server's own; a list's node boundaries depend on node byte sizes;
         // a stream's consumer groups carry the times each server saw its reads.
         if (!/hashtable/.test(encoding) && key !== 'list:big' && key !== 'list:huge-elements' && key !== 'stream:big') {
-          expect(payload.equals(bulk(await cmd(redis, 'DUMP', key))), `${key} payload bytes`).toBe(true);
+          expect(payload.equals(bulk(await cmd(pair.redis, 'DUMP', key))), `${key} payload bytes`).toBe(true);
         }
       }
     });
 
     it('sets the idle time and LFU frequency RESTORE asks for', async () => {
-      await cmd(tessera, 'FLUSHALL');
-      await cmd(tessera, 'SET', 'src', 'v');
-      const payload = bulk(await cmd(tessera, 'DUMP', 'src'));
-      expect((await cmd(tessera, 'RESTORE', 'idle', '0', payload, 'IDLETIME', '1000')).toString()).toBe('+OK\r\n');
-      const idle = Number((await cmd(tessera, 'OBJECT', 'IDLETIME', 'idle')).toString().slice(1));
+      await cmd(pair.tessera, 'FLUSHALL');
+      await cmd(pair.tessera, 'SET', 'src', 'v');
+      const payload = bulk(await cmd(pair.tessera, 'DUMP', 'src'));
+      expect((await cmd(pair.tessera, 'RESTORE', 'idle', '0', payload, 'IDLETIME', '1000')).toString()).toBe('+OK\r\n');
+      const idle = Number((await cmd(pair.tessera, 'OBJECT', 'IDLETIME', 'idle')).toString().slice(1));
       expect(idle).toBeGreaterThanOrEqual(1000);
       expect(idle).toBeLessThanOrEqual(1001);
       // FREQ under an LRU policy is accepted and ignored, as in Redis.
-      expect((await cmd(tessera, 'RESTORE', 'f0', '0', payload, 'FREQ', '100')).toString()).toBe('+OK\r\n');
-      expect(Number((await cmd(tessera, 'OBJECT', 'IDLETIME', 'f0')).toString().slice(1))).toBeLessThanOrEqual(1);
-      await cmd(tessera, 'CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu');
+      expect((await cmd(pair.tessera, 'RESTORE', 'f0', '0', payload, 'FREQ', '100')).toString()).toBe('+OK\r\n');
+      expect(Number((await cmd(pair.tessera, 'OBJECT', 'IDLETIME', 'f0')).toString().slice(1))).toBeLessThanOrEqual(1);
+      await cmd(pair.tessera, 'CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu');
       try {
-        expect((await cmd(tessera, 'RESTORE', 'freq', '0', payload, 'FREQ', '100')).toString()).toBe('+OK\r\n');
-        const freq = Number((await cmd(tessera, 'OBJECT', 'FREQ', 'freq')).toString().slice(1));
+        expect((await cmd(pair.tessera, 'RESTORE', 'freq', '0', payload, 'FREQ', '100')).toString()).toBe('+OK\r\n');
+        const freq = Number((await cmd(pair.tessera, 'OBJECT', 'FREQ', 'freq')).toString().slice(1));
         expect(freq).toBeGreaterThanOrEqual(99);
         expect(freq).toBeLessThanOrEqual(100);
-        expect((await cmd(tessera, 'RESTORE', 'freq0', '0', payload, 'FREQ', '0')).toString()).toBe('+OK\r\n');
-        expect((await cmd(tessera, 'OBJECT', 'FREQ', 'freq0')).toString()).toBe(':0\r\n');
+        expect((await cmd(pair.tessera, 'RESTORE', 'freq0', '0', payload, 'FREQ', '0')).toString()).toBe('+OK\r\n');
+        expect((await cmd(pair.tessera, 'OBJECT', 'FREQ', 'freq0')).toString()).toBe(':0\r\n');
       } finally {
-        await cmd(tessera, 'CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+        await cmd(pair.tessera, 'CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
       }
     });
   });

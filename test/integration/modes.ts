@@ -4,6 +4,9 @@
  * the TypeScript-parser modes through Node's streams (`io node`), so both paths stay tested.
  */
 import fs from 'node:fs';
+import { beforeAll, afterAll } from 'vitest';
+import { RawClient } from '../oracle/resp-client.js';
+import { startRedis, type RedisProcess } from '../oracle/redis-server.js';
 
 export interface Mode {
   name: string;
@@ -23,4 +26,28 @@ export const MODES: Mode[] = [
 export async function startTessera(options: Record<string, string | number>): Promise<{ host: string; port: number; close(): Promise<void> }> {
   const mod = (await import('../../dist/index.js')) as typeof import('../../src/index.js');
   return mod.startServer({ port: 0, bind: '127.0.0.1', loglevel: 'warning', 'enable-debug-command': 'yes', ...options });
+}
+
+/**
+ * A real redis-server and a Tessera started with `options`, with one raw connection to each, for
+ * tests that compare the two: registers beforeAll/afterAll in the calling describe block; the
+ * returned connections are set once beforeAll has run.
+ */
+export function redisAndTessera(options: Record<string, string | number>): { redis: RawClient; tessera: RawClient } {
+  const pair = {} as { redis: RawClient; tessera: RawClient };
+  let redisProc: RedisProcess | undefined;
+  let server: Awaited<ReturnType<typeof startTessera>> | undefined;
+  beforeAll(async () => {
+    redisProc = await startRedis();
+    server = await startTessera(options);
+    pair.redis = await RawClient.connect(redisProc.port);
+    pair.tessera = await RawClient.connect(server.port);
+  });
+  afterAll(async () => {
+    pair.redis?.close();
+    pair.tessera?.close();
+    await server?.close();
+    await redisProc?.close();
+  });
+  return pair;
 }
